@@ -1,0 +1,47 @@
+"""Device states as staff see them: translatable labels, one row per device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hardware.protocols import ERROR_STATES, DeviceState
+from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
+
+STATE_LABELS: dict[DeviceState, Prompt] = {
+    DeviceState.READY: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Ready")),
+    DeviceState.BUSY: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Busy")),
+    DeviceState.PAPER_LOW: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Paper low")),
+    DeviceState.PAPER_OUT: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Paper out")),
+    DeviceState.OFFLINE: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Offline")),
+    DeviceState.ERROR: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Error")),
+    DeviceState.UNKNOWN: Prompt("DeviceState", QT_TRANSLATE_NOOP("DeviceState", "Unknown")),
+}
+
+DEVICE_NAMES: dict[str, Prompt] = {
+    "speech": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Speech")),
+    "database": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Database")),
+    "printer": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Receipt printer")),
+    "camera": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Camera QR reader")),
+    "card_reader": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Card reader")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    """One line of the device table (admin screen, doctor command)."""
+
+    device: str
+    driver: str
+    state: DeviceState
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state not in ERROR_STATES
+
+    def device_label(self) -> str:
+        prompt = DEVICE_NAMES.get(self.device)
+        return prompt.text() if prompt else self.device
+
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state].text()

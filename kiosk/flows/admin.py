@@ -1,0 +1,149 @@
+"""Admin mode: hidden entry, PIN (set on first start), device states, the only exit."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk import prompts
+from kiosk.devices import DeviceRow
+from kiosk.errors import KioskError
+from kiosk.services.admin_auth import AdminAuth, AuthResult, WeakPinError
+from kiosk.session import VisitorSession
+from kiosk.tasks import Runner
+
+log = logging.getLogger(__name__)
+
+
+class AdminState(enum.Enum):
+    NEEDS_SETUP = "needs_setup"
+    ENTER_PIN = "enter_pin"
+    UNLOCKED = "unlocked"
+
+
+class AdminFlow(QObject):
+    """PIN check and admin actions. Knows no screens.
+
+    Signals:
+        state_changed: arg: the new AdminState.
+        rejected: A PIN was refused; arg: KioskError with the reason to show and speak.
+        devices_loaded: arg: list of DeviceRow.
+        exit_requested: Staff chose to leave the kiosk application.
+    """
+
+    state_changed = Signal(object)
+    rejected = Signal(object)
+    devices_loaded = Signal(list)
+    exit_requested = Signal()
+
+    def __init__(
+        self,
+        auth: AdminAuth,
+        session: VisitorSession,
+        tasks: Runner,
+        devices: Callable[[], list[DeviceRow]],
+        *,
+        max_failures: int,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._auth = auth
+        self._session = session
+        self._tasks = tasks
+        self._devices = devices
+        self._max_failures = max_failures
+        self._clock = clock
+        self._state = AdminState.ENTER_PIN
+        self._busy = False
+
+    @property
+    def state(self) -> AdminState:
+        return self._state
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self) -> None:
+        """Called when the hidden corner is held: decide between setup and PIN entry."""
+
+        def done(has_pin: bool) -> None:
+            self._set_state(AdminState.ENTER_PIN if has_pin else AdminState.NEEDS_SETUP)
+
+        self._tasks.run(self._auth.has_pin, done)
+
+    def submit_new_pin(self, pin: str, confirm: str) -> None:
+        if self._state is not AdminState.NEEDS_SETUP or self._busy:
+            return
+        if pin != confirm:
+            self.rejected.emit(KioskError(prompts.ADMIN_PIN_MISMATCH))
+            return
+        self._busy = True
+
+        def work() -> None:
+            self._auth.set_pin(pin)
+
+        def failed(exc: BaseException) -> None:
+            self._busy = False
+            if isinstance(exc, WeakPinError):
+                self.rejected.emit(KioskError(prompts.ADMIN_PIN_WEAK))
+            else:
+                log.error("setting the admin PIN failed: %s", type(exc).__name__)
+                self.rejected.emit(KioskError(prompts.TASK_FAILED))
+
+        def done(_: None) -> None:
+            self._busy = False
+            self._unlock()
+
+        self._tasks.run(work, done, failed)
+
+    def submit_pin(self, pin: str) -> None:
+        if self._state is not AdminState.ENTER_PIN or self._busy:
+            return
+        self._busy = True
+
+        def done(result: AuthResult) -> None:
+            self._busy = False
+            if result.ok:
+                self._unlock()
+                return
+            if result.locked_until is not None and result.locked_until > self._clock():
+                seconds = (result.locked_until - self._clock()).total_seconds()
+                minutes = max(1, math.ceil(seconds / 60))
+                self.rejected.emit(KioskError(prompts.ADMIN_LOCKED, minutes=minutes))
+            else:
+                left = max(0, self._max_failures - result.failures)
+                self.rejected.emit(KioskError(prompts.ADMIN_WRONG_PIN, left=left))
+
+        def failed(exc: BaseException) -> None:
+            self._busy = False
+            log.error("PIN check failed: %s", type(exc).__name__)
+            self.rejected.emit(KioskError(prompts.TASK_FAILED))
+
+        self._tasks.run(lambda: self._auth.verify(pin), done, failed)
+
+    def load_devices(self) -> None:
+        self._tasks.run(self._devices, self.devices_loaded.emit)
+
+    def request_exit(self) -> None:
+        if self._state is AdminState.UNLOCKED:
+            log.info("kiosk exit requested by admin")
+            self.exit_requested.emit()
+
+    def sign_out(self) -> None:
+        self._session.leave_admin()
+        self._set_state(AdminState.ENTER_PIN)
+
+    def _unlock(self) -> None:
+        self._session.enter_admin()
+        self._set_state(AdminState.UNLOCKED)
+
+    def _set_state(self, state: AdminState) -> None:
+        self._state = state
+        self.state_changed.emit(state)

@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first. Revisions are frozen: never import the models here."""

@@ -1,0 +1,251 @@
+"""Composition root and entry point: settings → store → services → flows → window.
+
+``community-kiosk`` runs the kiosk. Everything is built here and injected; no lower layer
+reaches up or looks anything up globally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_T0 = time.perf_counter()
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QFont, QGuiApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QStackedWidget  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from hardware.protocols import DeviceState, SpeechEngine  # noqa: E402
+from hardware.registry import create_speech_engine  # noqa: E402
+from kiosk.config import ConfigError, Settings, default_config_toml, load_settings  # noqa: E402
+from kiosk.devices import DeviceRow  # noqa: E402
+from kiosk.flows.admin import AdminFlow  # noqa: E402
+from kiosk.flows.help import HelpFlow  # noqa: E402
+from kiosk.flows.notices import NoticesFlow  # noqa: E402
+from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
+from kiosk.log import setup_logging  # noqa: E402
+from kiosk.services.admin_auth import AdminAuth  # noqa: E402
+from kiosk.services.audit import AuditLog  # noqa: E402
+from kiosk.services.help import HelpService  # noqa: E402
+from kiosk.services.notices import NoticeService  # noqa: E402
+from kiosk.session import IdleWatcher, VisitorSession  # noqa: E402
+from kiosk.store.db import Database  # noqa: E402
+from kiosk.store.demo import seed_demo  # noqa: E402
+from kiosk.tasks import InlineRunner, Runner, TaskRunner  # noqa: E402
+from kiosk.voice import VoiceService  # noqa: E402
+from ui import navigator as nav  # noqa: E402
+from ui.context import ScreenContext  # noqa: E402
+from ui.main_window import KioskWindow  # noqa: E402
+from ui.navigator import Navigator  # noqa: E402
+from ui.registry import load_all  # noqa: E402
+from ui.theme import Theme, pick_font_family  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Kiosk:
+    """Everything the composition root built; tests and tools drive it directly."""
+
+    settings: Settings
+    database: Database
+    ctx: ScreenContext
+    window: KioskWindow
+    runner: Runner
+
+    def shutdown(self) -> None:
+        if isinstance(self.runner, TaskRunner):
+            self.runner.wait_for_done(10000)
+        self.ctx.voice.shutdown()
+        self.window.ctx.session.blockSignals(True)
+        self.window.deleteLater()
+        self.database.dispose()
+
+
+def device_rows(database: Database, engine: SpeechEngine, settings: Settings) -> list[DeviceRow]:
+    """The device table for the admin screen (and, later, the doctor command)."""
+    rows = []
+    speech = engine.status()
+    rows.append(DeviceRow("speech", settings.voice.engine, speech.state, speech.detail))
+    dialect = database.engine.dialect.name
+    try:
+        with database.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        rows.append(DeviceRow("database", dialect, DeviceState.READY))
+    except Exception as exc:
+        rows.append(DeviceRow("database", dialect, DeviceState.ERROR, type(exc).__name__))
+    return rows
+
+
+def build(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    engine: SpeechEngine | None = None,
+    runner: Runner | None = None,
+    demo: bool = False,
+) -> Kiosk:
+    """Build the whole kiosk. A QApplication must exist."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication first"
+    family = pick_font_family()
+    app.setFont(QFont(family))
+    db = database or Database(settings.database_url())
+    db.migrate()
+    if demo:
+        seed_demo(db, community_id=settings.station.community_id)
+    tasks: Runner = runner or TaskRunner()
+    audit = AuditLog(db)
+    language = LanguageService(settings.station.language)
+    speech = engine or create_speech_engine(settings.voice.engine)
+    voice = VoiceService(speech, settings.voice, language=lambda: language.current)
+    session = VisitorSession()
+    idle = IdleWatcher(session, settings.session)
+    theme = Theme(settings.display.px_per_mm, family)
+    stack = QStackedWidget()
+    navigator = Navigator(stack, voice)
+    help_flow = HelpFlow(HelpService(db, audit, settings.station.station_id), session, tasks)
+    notices = NoticesFlow(NoticeService(db, settings.station.community_id), tasks)
+    admin = AdminFlow(
+        AdminAuth(db, settings.admin, audit),
+        session,
+        tasks,
+        lambda: device_rows(db, speech, settings),
+        max_failures=settings.admin.max_failures,
+    )
+    ctx = ScreenContext(
+        settings=settings,
+        session=session,
+        idle=idle,
+        voice=voice,
+        language=language,
+        theme=theme,
+        navigator=navigator,
+        help=help_flow,
+        notices=notices,
+        admin=admin,
+    )
+    window = KioskWindow(ctx, stack)
+    load_all()
+    window.add_screens()
+    navigator.reset_to(nav.ATTRACT)
+    return Kiosk(settings=settings, database=db, ctx=ctx, window=window, runner=tasks)
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+NO_DISPLAY_HELP = """\
+没有找到显示器，无法打开触摸屏窗口。(No display found: the kiosk window cannot open.)
+
+How to go on:
+  * Look at every screen as pictures:   make screenshots   (PNG files in docs/screenshots/)
+  * Run on a virtual display:
+        xvfb-run -a -s "-screen 0 1920x1080x24" \\
+            .venv/bin/community-kiosk --simulate --demo --windowed
+  * Check that it starts, headless:
+        QT_QPA_PLATFORM=offscreen .venv/bin/community-kiosk --simulate --demo --quit-when-ready
+  * On the kiosk itself, start it from the graphical session (cage or a desktop).
+"""
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="community-kiosk", description="Community service station kiosk (社区服务站自助终端)."
+    )
+    p.add_argument("--config", type=Path, help="configuration file (TOML)")
+    p.add_argument("--print-default-config", action="store_true", help="print defaults and exit")
+    p.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    p.add_argument("--portrait", action="store_true", help="with --windowed: 1080×1920")
+    p.add_argument("--simulate", action="store_true", help="simulated devices")
+    p.add_argument("--demo", action="store_true", help="seed the fictional demo community")
+    p.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="print the time to an interactive home screen and exit (benchmarks)",
+    )
+    return p.parse_args(argv)
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.print_default_config:
+        sys.stdout.write(default_config_toml())
+        return 0
+    overrides: dict[str, object] = {}
+    if args.simulate:
+        overrides.update(
+            {
+                "devices.printer": "simulated",
+                "devices.camera": "simulated",
+                "devices.card_reader": "simulated",
+            }
+        )
+    if args.windowed:
+        overrides["display.fullscreen"] = False
+        if args.portrait:
+            overrides.update({"display.width_px": 1080, "display.height_px": 1920})
+    try:
+        settings = load_settings(args.config, overrides=overrides)
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    if not _has_display():
+        sys.stderr.write(NO_DISPLAY_HELP)
+        return 2
+    setup_logging(
+        settings.log_path(), level=settings.log.level, retention_days=settings.log.retention_days
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("community-kiosk")
+    try:
+        kiosk = build(settings, demo=args.demo)
+    except TranslationMissingError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    window = kiosk.window
+    if settings.display.fullscreen:
+        screen = QGuiApplication.primaryScreen()
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+    else:
+        window.resize(settings.display.width_px, settings.display.height_px)
+        window.show()
+    if args.quit_when_ready:
+
+        def ready() -> None:
+            kiosk.ctx.session.begin()
+            kiosk.ctx.navigator.go(nav.HOME)
+            app.processEvents()
+            ms = (time.perf_counter() - _T0) * 1000
+            sys.stdout.write(f"READY home_ms={ms:.0f} rss_mb={_rss_mb():.1f}\n")
+            sys.stdout.flush()
+            app.quit()
+
+        QTimer.singleShot(0, ready)
+    code = app.exec()
+    kiosk.shutdown()
+    return int(code)
+
+
+__all__ = ["InlineRunner", "Kiosk", "build", "main"]

@@ -1,0 +1,90 @@
+"""Admin screen: device states, voice test, sign-out, and the only way out of the kiosk."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
+
+from kiosk import prompts
+from kiosk.devices import DeviceRow
+from ui import navigator
+from ui.context import ScreenContext
+from ui.registry import register_screen
+from ui.screen import Screen, plain_label
+from ui.widgets.big_button import BigButton
+
+
+@register_screen
+class AdminScreen(Screen):
+    screen_id = "admin"
+    voice_prompt = prompts.ADMIN
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.card = QFrame()
+        self.card.setProperty("surface", "card")
+        self.table = QGridLayout(self.card)
+        self.header = [plain_label(role="heading", wrap=False) for _ in range(3)]
+        for col, label in enumerate(self.header):
+            self.table.addWidget(label, 0, col)
+        self._cells: list[QLabel] = []
+        self._rows: list[DeviceRow] = []
+        row = QHBoxLayout()
+        self.voice_test = BigButton(variant="primary", primary=True)
+        self.refresh = BigButton(variant="secondary", primary=True)
+        self.sign_out = BigButton(variant="secondary", primary=True)
+        self.exit_app = BigButton(variant="secondary", primary=True)
+        self.exit_app.setObjectName("exitKiosk")
+        for b in (self.voice_test, self.refresh, self.sign_out, self.exit_app):
+            row.addWidget(b, 1)
+        self._root.addWidget(self.card)
+        self._root.addStretch(1)
+        self._root.addLayout(row)
+        self.voice_test.clicked.connect(lambda: ctx.voice.say(prompts.VOICE_TEST, owner=self))
+        self.refresh.clicked.connect(ctx.admin.load_devices)
+        self.sign_out.clicked.connect(self._sign_out)
+        self.exit_app.clicked.connect(ctx.admin.request_exit)
+        ctx.admin.devices_loaded.connect(self._on_devices)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("Administration")
+
+    def retranslate_ui(self) -> None:
+        super().retranslate_ui()
+        for label, text in zip(
+            self.header, (self.tr("Device"), self.tr("Driver"), self.tr("State")), strict=True
+        ):
+            label.setText(text)
+        self.voice_test.setText(self.tr("Test voice"))
+        self.refresh.setText(self.tr("Refresh"))
+        self.sign_out.setText(self.tr("Sign out"))
+        self.exit_app.setText(self.tr("Exit kiosk"))
+        self._on_devices(self._rows)
+
+    def on_enter(self, **params: object) -> None:
+        self.ctx.admin.load_devices()
+
+    def on_leave(self) -> None:
+        if self.ctx.session.admin:
+            self.ctx.admin.sign_out()
+
+    def _sign_out(self) -> None:
+        self.ctx.admin.sign_out()
+        self.ctx.navigator.reset_to(navigator.ATTRACT)
+
+    def _on_devices(self, rows: list[DeviceRow]) -> None:
+        self._rows = list(rows)
+        for cell in self._cells:
+            self.table.removeWidget(cell)
+            cell.deleteLater()
+        self._cells = []
+        for r, device in enumerate(self._rows, start=1):
+            state = device.state_label() + (f" ({device.detail})" if device.detail else "")
+            cells = [
+                plain_label(device.device_label(), wrap=False),
+                plain_label(device.driver, wrap=False),
+                plain_label(state, role="body" if device.ok else "status-error"),
+            ]
+            for c, cell in enumerate(cells):
+                self.table.addWidget(cell, r, c)
+            self._cells.extend(cells)
