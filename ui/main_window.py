@@ -22,7 +22,6 @@ from ui.context import ScreenContext
 from ui.navigator import Navigator
 from ui.registry import SCREENS
 from ui.screen import Screen
-from ui.screens.home import HomeScreen
 from ui.widgets.assist_banner import AssistBanner
 from ui.widgets.global_bar import BottomBar, TopBar
 from ui.widgets.overlay import IdleOverlay, MessageOverlay
@@ -131,8 +130,8 @@ class KioskWindow(QWidget):
         for overlay in (self.idle_overlay, self.message_overlay):
             overlay.apply_metrics(gap, max(card_width, c.theme.px(120)))
         for screen in self.navigator.screens():
-            if isinstance(screen, HomeScreen):
-                screen.relayout()
+            screen.apply_metrics(gap)
+        self.bottom_bar.reflow(self.width())
         self._sync_bars()
 
     def _sync_bars(self) -> None:
@@ -143,6 +142,7 @@ class KioskWindow(QWidget):
             text_step=(c.session.text_step + 1, len(c.session.TEXT_STEPS)),
             language_target="en" if c.language.current == "zh_CN" else "zh_CN",
         )
+        self.bottom_bar.reflow(self.width())
         current = self.navigator.current
         self.top_bar.back.setVisible(
             current is not None and current.shows_back and self.navigator.can_go_back()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.prompts import Prompt
 
@@ -44,7 +44,19 @@ class Screen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(f"screen_{self.screen_id}")
-        self._root = QVBoxLayout(self)
+        # The content sits in a scroll area so one tall screen can never force the window
+        # past the panel; the audit checks that every screen fits without scrolling.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget()
+        self.body.setObjectName("screenBody")
+        self.scroll.setWidget(self.body)
+        outer.addWidget(self.scroll)
+        self._root = QVBoxLayout(self.body)
         gap = ctx.theme.gap_px()
         self._root.setContentsMargins(gap * 3, gap * 2, gap * 3, gap * 2)
         self._root.setSpacing(gap * 2)
@@ -73,6 +85,11 @@ class Screen(QWidget):
         and call ``super()``.
         """
         self.retranslate_ui()
+
+    def apply_metrics(self, gap: int) -> None:
+        """Spacing for the current mode; subclasses with grids extend it."""
+        self._root.setContentsMargins(gap * 3, gap * 2, gap * 3, gap * 2)
+        self._root.setSpacing(gap * 2)
 
     def content_actions(self) -> list[QAbstractButton]:
         """The screen's own buttons in reading order (the global bar is not included)."""

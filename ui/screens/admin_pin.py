@@ -65,8 +65,12 @@ class AdminPinScreen(Screen):
 
     def on_enter(self, **params: object) -> None:
         self.clear_personal_data()
-        self.keypad.set_spacing(self.ctx.theme.gap_px() * 2)
         self.ctx.admin.start()
+
+    def apply_metrics(self, gap: int) -> None:
+        super().apply_metrics(gap)
+        self._root.setSpacing(gap)
+        self.keypad.set_spacing(gap)
 
     def on_leave(self) -> None:
         self.clear_personal_data()

@@ -35,12 +35,11 @@ class HomeScreen(Screen):
         self.finish.setObjectName("finishButton")
         self.finish.clicked.connect(lambda: ctx.session.end(EndReason.FINISHED))
         self._root.addWidget(self.finish)
-        self.relayout()
         self.retranslate_ui()
 
-    def relayout(self) -> None:
+    def apply_metrics(self, gap: int) -> None:
         """Two columns in 长辈模式 or portrait, three otherwise."""
-        gap = self.ctx.theme.gap_px()
+        super().apply_metrics(gap)
         self.grid.setSpacing(gap * 3)
         portrait = self.ctx.settings.display.height_px > self.ctx.settings.display.width_px
         cols = 2 if (self.ctx.session.elderly or portrait) else 3

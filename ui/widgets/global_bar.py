@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
 from ui.screen import plain_label
 from ui.widgets.big_button import BigButton
@@ -109,15 +109,16 @@ class BottomBar(QFrame):
         super().__init__(parent)
         self.setObjectName("bottomBar")
         self.setProperty("surface", "bar")
-        row = QHBoxLayout(self)
-        self.elderly = BigButton(variant="bar")
+        self._grid = QGridLayout(self)
+        self._columns = 0
+        self.elderly = BigButton(variant="bar", parent=self)
         self.elderly.setObjectName("elderlyToggle")
         self.elderly.setCheckable(True)
-        self.language = BigButton(variant="bar")
-        self.volume = BigButton(variant="bar")
-        self.repeat = BigButton(variant="bar")
-        self.stop = BigButton(variant="bar")
-        self.text_size = BigButton(variant="bar")
+        self.language = BigButton(variant="bar", parent=self)
+        self.volume = BigButton(variant="bar", parent=self)
+        self.repeat = BigButton(variant="bar", parent=self)
+        self.stop = BigButton(variant="bar", parent=self)
+        self.text_size = BigButton(variant="bar", parent=self)
         for button, signal in (
             (self.elderly, self.elderly_clicked),
             (self.language, self.language_clicked),
@@ -126,18 +127,44 @@ class BottomBar(QFrame):
             (self.stop, self.stop_clicked),
             (self.text_size, self.text_size_clicked),
         ):
-            row.addWidget(button, 1)
             button.clicked.connect(signal)
+        self.buttons = [
+            self.elderly,
+            self.language,
+            self.volume,
+            self.repeat,
+            self.stop,
+            self.text_size,
+        ]
         self._volume = (3, 5)
         self._text_step = (1, 3)
         self._language_target = "en"
         self.retranslate_ui()
+        self.reflow(1920)
 
     def apply_metrics(self, gap: int) -> None:
-        layout = self.layout()
-        assert isinstance(layout, QHBoxLayout)
-        layout.setContentsMargins(gap * 2, gap, gap * 2, gap)
-        layout.setSpacing(gap * 2)
+        self._gap = gap
+        self._grid.setContentsMargins(gap * 2, gap, gap * 2, gap)
+        self._grid.setSpacing(gap * 2)
+
+    def reflow(self, width: int) -> None:
+        """One row when every label fits, else as few rows as keep every label whole."""
+        shown = [b for b in self.buttons if not b.isHidden()]
+        gap = getattr(self, "_gap", 8)
+        available = width - gap * 4
+        columns = len(shown)
+        while columns > 2:
+            widest = max(b.sizeHint().width() for b in shown)
+            if columns * widest + (columns - 1) * gap * 2 <= available:
+                break
+            columns = (columns + 1) // 2 if columns > 3 else columns - 1
+        for b in self.buttons:
+            self._grid.removeWidget(b)
+        for i, b in enumerate(shown):
+            self._grid.addWidget(b, i // columns, i % columns)
+        for c in range(6):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+        self._columns = columns
 
     def set_state(
         self,
@@ -148,7 +175,7 @@ class BottomBar(QFrame):
         language_target: str,
     ) -> None:
         self.elderly.setChecked(elderly)
-        self.text_size.setVisible(elderly)
+        self.text_size.setHidden(not elderly)
         self._volume = volume
         self._text_step = text_step
         self._language_target = language_target

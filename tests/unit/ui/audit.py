@@ -107,3 +107,23 @@ def close(a: QColor, b: QColor, tolerance: int = 6) -> bool:
         and abs(a.green() - b.green()) <= tolerance
         and abs(a.blue() - b.blue()) <= tolerance
     )
+
+
+def clipped(w: QWidget) -> str:
+    """Why the text of ``w`` does not fit, or "" when it fits."""
+    if isinstance(w, QAbstractButton):
+        fm = QFontMetricsF(w.font())
+        room = w.contentsRect().width() - 4
+        for line in w.text().splitlines():
+            if fm.horizontalAdvance(line) > room:
+                return f"text {fm.horizontalAdvance(line):.0f}px wide in {room}px"
+        lines = max(1, len(w.text().splitlines()))
+        if fm.height() * lines > w.contentsRect().height():
+            return "text taller than the button"
+    elif isinstance(w, QLabel) and not w.wordWrap():
+        fm = QFontMetricsF(w.font())
+        room = w.contentsRect().width()
+        for line in w.text().splitlines():
+            if fm.horizontalAdvance(line) > room + 0.5:
+                return f"text {fm.horizontalAdvance(line):.0f}px wide in {room}px"
+    return ""

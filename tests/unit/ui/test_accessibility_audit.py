@@ -48,6 +48,17 @@ def test_screen_meets_checklist(
         text = w.text() if isinstance(w, QAbstractButton | QLabel) else ""
         return f"{type(w).__name__}({w.objectName() or text!r})"  # type: ignore[attr-defined]
 
+    # Item 9 (at the default text size): the screen fits the panel and no label is cut off.
+    assert (window.width(), window.height()) == audit.ORIENTATIONS[orientation], "window grew"
+    screen = kiosk.ctx.navigator.current
+    assert screen is not None
+    if screen.scroll.verticalScrollBar().maximum() > 0:
+        problems.append("item 9: the screen needs scrolling at the default text size")
+    for w in audit.text_widgets(window):
+        cut = audit.clipped(w)
+        if cut:
+            problems.append(f"item 9: {name(w)} {cut}")
+
     # Items 1 and 2: touch target size.
     interactive = audit.interactive_widgets(window)
     assert interactive, "a screen with nothing to touch"

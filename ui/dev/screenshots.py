@@ -1,0 +1,103 @@
+"""Render every registered screen, in standard and elderly mode, to PNG files.
+
+``python -m ui.dev.screenshots --out docs/screenshots`` (``make screenshots``). Runs offscreen
+with the demo community in a throw-away database and a recording speech engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from hardware.speech.recording import RecordingSpeechEngine  # noqa: E402
+from kiosk.config import load_settings  # noqa: E402
+from kiosk.session import Volunteer  # noqa: E402
+from kiosk.tasks import InlineRunner  # noqa: E402
+from ui.app import Kiosk, build  # noqa: E402
+from ui.registry import SCREENS  # noqa: E402
+
+SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+
+
+def _shoot(kiosk: Kiosk, path: Path) -> None:
+    QApplication.processEvents()
+    kiosk.window.grab().save(str(path))
+
+
+def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "portrait")) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
+        settings = load_settings(
+            None,
+            overrides={
+                "paths.data_dir": str(Path(tmp) / "data"),
+                "paths.log_dir": str(Path(tmp) / "log"),
+                "voice.engine": "recording",
+                "display.fullscreen": False,
+            },
+        )
+        kiosk = build(settings, engine=RecordingSpeechEngine(), runner=InlineRunner(), demo=True)
+        window = kiosk.window
+        window.show()
+        for orientation in orientations:
+            window.resize(*SIZES[orientation])
+            for mode in ("standard", "elderly", "assisted"):
+                for screen_id in sorted(SCREENS):
+                    s = kiosk.ctx.session
+                    s.begin()
+                    s.set_elderly(mode == "elderly")
+                    if mode == "assisted":
+                        s.sign_in_volunteer(Volunteer(volunteer_id=1, name="王志强"))
+                    else:
+                        s.sign_out_volunteer()
+                    kiosk.ctx.navigator.go(screen_id)
+                    if mode == "assisted" and screen_id not in ("home", "notices"):
+                        continue
+                    _shoot(kiosk, out / f"{screen_id}-{mode}-{orientation}.png")
+                    count += 1
+            s = kiosk.ctx.session
+            s.sign_out_volunteer()
+            for mode in ("standard", "elderly"):
+                s.set_elderly(mode == "elderly")
+                kiosk.ctx.navigator.go("home")
+                window.idle_overlay.set_seconds(25)
+                window.idle_overlay.open()
+                _shoot(kiosk, out / f"idle-warning-{mode}-{orientation}.png")
+                window.idle_overlay.hide()
+                kiosk.ctx.help.request("home")
+                _shoot(kiosk, out / f"help-called-{mode}-{orientation}.png")
+                window.message_overlay.hide()
+                count += 2
+            kiosk.ctx.language.set_language("en")
+            s.set_elderly(False)
+            kiosk.ctx.navigator.go("home")
+            _shoot(kiosk, out / f"home-english-{orientation}.png")
+            kiosk.ctx.language.set_language("zh_CN")
+            count += 1
+        kiosk.shutdown()
+    return count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--landscape-only", action="store_true")
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
+    del app
+    orientations = ("landscape",) if args.landscape_only else ("landscape", "portrait")
+    n = render_all(args.out, orientations=orientations)
+    print(f"wrote {n} screenshots to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
