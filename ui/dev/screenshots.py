@@ -14,14 +14,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from hardware.speech.recording import RecordingSpeechEngine  # noqa: E402
-from kiosk.config import load_settings  # noqa: E402
-from kiosk.session import Volunteer  # noqa: E402
-from kiosk.tasks import InlineRunner  # noqa: E402
-from ui.app import Kiosk, build  # noqa: E402
-from ui.registry import SCREENS  # noqa: E402
+from hardware.speech.recording import RecordingSpeechEngine
+from kiosk.config import load_settings
+from kiosk.session import Volunteer
+from kiosk.tasks import InlineRunner
+from ui.app import Kiosk, build
+from ui.registry import SCREENS
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 

@@ -52,7 +52,7 @@ def test_screen_meets_checklist(
     assert (window.width(), window.height()) == audit.ORIENTATIONS[orientation], "window grew"
     screen = kiosk.ctx.navigator.current
     assert screen is not None
-    if screen.scroll.verticalScrollBar().maximum() > 0:
+    if screen.scroll_area.verticalScrollBar().maximum() > 0:
         problems.append("item 9: the screen needs scrolling at the default text size")
     for w in audit.text_widgets(window):
         cut = audit.clipped(w)
