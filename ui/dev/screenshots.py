@@ -14,6 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from hardware.speech.recording import RecordingSpeechEngine
@@ -86,7 +87,14 @@ def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "port
     return count
 
 
+def _quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # The offscreen plugin reports this for every window; everything else is shown.
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
+
+
 def main() -> int:
+    qInstallMessageHandler(_quiet)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--landscape-only", action="store_true")
