@@ -7,8 +7,9 @@ without a GUI. Blocking methods are called from worker threads by ``kiosk.tasks`
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 
 class DeviceState(enum.Enum):
@@ -82,3 +83,109 @@ class SpeechEngine(Protocol):
     def status(self) -> DeviceStatus:
         """Report whether the engine can speak."""
         ...
+
+
+class CameraError(DeviceError):
+    """The camera cannot be opened or stopped delivering frames."""
+
+
+class CardReaderError(DeviceError):
+    """The card reader failed."""
+
+
+class HealthDeviceError(DeviceError):
+    """A health measuring device failed or sent something unusable."""
+
+
+StateCallback = Callable[[DeviceStatus], None]
+
+
+@runtime_checkable
+class QrScanner(Protocol):
+    """Camera QR reader.
+
+    Callbacks are called on the driver's own worker thread; the kiosk layer moves them to the
+    GUI thread. ``on_payload`` receives each decoded text once (duplicates within the debounce
+    window are dropped); ``on_state`` is called whenever the state changes (e.g. READY →
+    OFFLINE when the feed goes stale, and back after the camera is reopened).
+    """
+
+    def start(self, on_payload: Callable[[str], None], on_state: StateCallback) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def status(self) -> DeviceStatus: ...
+
+    def latest_frame(self) -> Any:
+        """The newest BGR frame (numpy uint8 array) for a preview, or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CardEvent:
+    """A card arrived or left. The UID leaves the driver only as a keyed hash (HMAC)."""
+
+    kind: Literal["inserted", "removed"]
+    uid_hash: str | None
+    reader: str = ""
+
+
+@runtime_checkable
+class CardReader(Protocol):
+    """Community / staff card reader. Callbacks come from the driver's thread."""
+
+    def start(self, on_event: Callable[[CardEvent], None], on_state: StateCallback) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def status(self) -> DeviceStatus: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    """One line of a slip. ``text`` is plain text from anywhere; printers sanitise it."""
+
+    text: str
+    bold: bool = False
+    large: bool = False
+    align: Literal["left", "center", "right"] = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A slip: title, lines, an optional QR code and its caption, a footer.
+
+    ``practice`` slips (tutorial sandbox) carry a 练习 / PRACTICE mark on every printer.
+    """
+
+    title: str
+    lines: tuple[ReceiptLine, ...] = ()
+    qr: str | None = None
+    qr_caption: str = ""
+    footer: str = ""
+    practice: bool = False
+
+
+@runtime_checkable
+class ReceiptPrinter(Protocol):
+    """Slip printer. ``print_receipt`` blocks and raises PrinterError subclasses; a printer that
+    does not answer a status query is UNKNOWN, never READY."""
+
+    def status(self) -> DeviceStatus: ...
+
+    def print_receipt(self, receipt: Receipt) -> None: ...
+
+
+@runtime_checkable
+class HealthMonitor(Protocol):
+    """A health measuring device (blood pressure, scale, thermometer, oximeter, glucose).
+
+    ``on_reading`` receives typed readings from ``hardware.health.gatt`` (or the serial /
+    simulated equivalents); callbacks come from the driver's thread.
+    """
+
+    def start(self, on_reading: Callable[[Any], None], on_state: StateCallback) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def status(self) -> DeviceStatus: ...
