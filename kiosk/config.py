@@ -104,10 +104,83 @@ class StoreConfig(_Section):
     )
 
 
+class PrinterConfig(_Section):
+    driver: Literal[
+        "simulated", "escpos-network", "escpos-serial", "escpos-usb", "escpos-file", "none"
+    ] = Field("simulated", description="Receipt printer driver (simulated renders PNG slips).")
+    host: str = Field("127.0.0.1", description="escpos-network: printer address.")
+    port: int = Field(9100, ge=1, le=65535, description="escpos-network: TCP port.")
+    device: str = Field(
+        "/dev/usb/lp0", description="escpos-serial: serial port; escpos-file: device file."
+    )
+    baudrate: int = Field(19200, ge=1200, description="escpos-serial: baud rate.")
+    usb_vendor: int = Field(0x0416, ge=0, le=0xFFFF, description="escpos-usb: vendor id.")
+    usb_product: int = Field(0x5011, ge=0, le=0xFFFF, description="escpos-usb: product id.")
+    profile: str = Field("default", description="python-escpos printer profile name.")
+    width_chars: int = Field(48, ge=24, le=64, description="Characters a line (80 mm: 48).")
+    chinese: Literal["gb18030", "image"] = Field(
+        "gb18030",
+        description="gb18030: the printer's Chinese font; image: text rendered as a picture.",
+    )
+    output_dir: str = Field(
+        "", description="simulated: folder for slip PNGs. Empty: slips/ in the data directory."
+    )
+    required: bool = Field(True, description="doctor fails when this device is not ready.")
+
+
+class DocumentPrinterConfig(_Section):
+    driver: Literal["none", "cups"] = Field("none", description="A4 printer driver.")
+    queue: str = Field("KioskPDF", description="cups: print queue name.")
+    required: bool = Field(False, description="doctor fails when this device is not ready.")
+
+
+class CameraConfig(_Section):
+    driver: Literal["simulated", "opencv", "none"] = Field(
+        "simulated", description="Camera QR reader driver."
+    )
+    source: str = Field(
+        "0", description="opencv: device index, video or image-sequence file, or RTSP URL."
+    )
+    debounce_s: float = Field(3.0, ge=0.5, description="The same code is reported once in this.")
+    stale_after_s: float = Field(2.0, ge=0.5, description="Frozen feed counts as lost after.")
+    required: bool = Field(True, description="doctor fails when this device is not ready.")
+
+
+class CardReaderConfig(_Section):
+    driver: Literal["simulated", "wedge", "serial", "pcsc", "none"] = Field(
+        "simulated", description="Card reader driver."
+    )
+    port: str = Field("/dev/ttyUSB0", description="serial: port.")
+    baudrate: int = Field(9600, ge=1200, description="serial: baud rate.")
+    framing: str = Field("line", description="serial: line, stx-etx, or a regular expression.")
+    reader_filter: str = Field("", description="pcsc: use the first reader containing this.")
+    max_gap_ms: int = Field(
+        30, ge=5, le=200, description="wedge: longest gap between keys of one card, in ms."
+    )
+    required: bool = Field(True, description="doctor fails when this device is not ready.")
+
+
+class HealthDevicesConfig(_Section):
+    driver: Literal["simulated", "ble", "serial", "none"] = Field(
+        "simulated", description="Health devices driver (all kinds)."
+    )
+    kinds: tuple[
+        Literal["blood_pressure", "weight", "thermometer", "pulse_oximeter", "glucose"], ...
+    ] = Field(
+        ("blood_pressure", "weight", "thermometer", "pulse_oximeter", "glucose"),
+        description="Which measuring devices the station has.",
+    )
+    port: str = Field("/dev/ttyUSB1", description="serial: port.")
+    baudrate: int = Field(9600, ge=1200, description="serial: baud rate.")
+    required: bool = Field(False, description="doctor fails when a device is not ready.")
+
+
 class DevicesConfig(_Section):
-    printer: str = Field("simulated", description="Receipt printer driver.")
-    camera: str = Field("simulated", description="Camera QR reader driver.")
-    card_reader: str = Field("simulated", description="Card reader driver.")
+    printer: PrinterConfig = PrinterConfig()
+    document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
+    camera: CameraConfig = CameraConfig()
+    card_reader: CardReaderConfig = CardReaderConfig()
+    health: HealthDevicesConfig = HealthDevicesConfig()
 
 
 class AdminConfig(_Section):
@@ -183,8 +256,11 @@ def load_settings(path: Path | None = None, *, overrides: dict[str, Any] | None 
     elif explicit:
         raise ConfigError(f"配置文件 {path} 不存在 (file not found)")
     for dotted, value in (overrides or {}).items():
-        section, key = dotted.split(".", 1)
-        data.setdefault(section, {})[key] = value
+        *parents, key = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[key] = value
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -210,14 +286,25 @@ def _toml_value(value: Any) -> str:
 
 def default_config_toml() -> str:
     """The default configuration as TOML, every key preceded by its description."""
-    lines = ["# Community service station kiosk configuration.", ""]
-    defaults = Settings()
-    for section_name, section_field in Settings.model_fields.items():
-        section = getattr(defaults, section_name)
-        lines.append(f"[{section_name}]")
-        for key, field in type(section).model_fields.items():
-            lines.append(f"# {field.description}")
-            lines.append(f"{key} = {_toml_value(getattr(section, key))}")
+    lines = ["# Community service station kiosk configuration."]
+    _render_section(lines, "", Settings())
+    return "\n".join(lines) + "\n"
+
+
+def _render_section(lines: list[str], name: str, section: BaseModel) -> None:
+    scalars = []
+    nested = []
+    for key, field in type(section).model_fields.items():
+        value = getattr(section, key)
+        if isinstance(value, BaseModel):
+            nested.append((key, value))
+        else:
+            scalars.append((key, field.description, value))
+    if scalars:
         lines.append("")
-        del section_field
-    return "\n".join(lines)
+        lines.append(f"[{name}]")
+        for key, description, value in scalars:
+            lines.append(f"# {description}")
+            lines.append(f"{key} = {_toml_value(value)}")
+    for key, value in nested:
+        _render_section(lines, f"{name}.{key}" if name else key, value)

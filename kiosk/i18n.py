@@ -72,17 +72,19 @@ class LanguageService(QObject):
             raise TranslationMissingError(
                 f"translation {path} is missing or unreadable; build it with installer/setup.sh"
             )
+        # Language and locale first: widgets re-labelling themselves on LanguageChange read
+        # them (dates are formatted with the default QLocale).
+        self._current = code
+        QLocale.setDefault(LANGUAGES[code])
         app = QCoreApplication.instance()
         if self._translator is not None and app is not None:
             QCoreApplication.removeTranslator(self._translator)
         if app is not None:
             QCoreApplication.installTranslator(translator)
-            # installTranslator only posts LanguageChange; deliver it now so every widget is
-            # re-labelled before anyone reads or speaks its text.
-            QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
+            # Installing a translator posts LanguageChange to every top-level window; deliver
+            # those now so every widget is re-labelled before anyone reads or speaks its text.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self._translator = translator
-        self._current = code
-        QLocale.setDefault(LANGUAGES[code])
         log.info("language set to %s", code)
         self.language_changed.emit(code)
 

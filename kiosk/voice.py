@@ -196,6 +196,7 @@ class VoiceService(QObject):
             current = self._current
         if current is not None:
             self._stop_engine()
+            self._restop_later(current)
 
     def stop_owned_by(self, owner: object) -> None:
         """Drop queued speech of ``owner`` and stop it if it is speaking now."""
@@ -213,6 +214,7 @@ class VoiceService(QObject):
             current = self._current
         if current is not None and current.owner is owner:
             self._stop_engine()
+            self._restop_later(current)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until the queue is empty and nothing is speaking (tests, shutdown)."""
@@ -260,6 +262,22 @@ class VoiceService(QObject):
                 self._queue.put(None)
                 return
             item.done.set()
+
+    def _restop_later(self, utt: _Utterance) -> None:
+        """Stop again shortly if ``utt`` is still playing.
+
+        The worker may have taken ``utt`` but not yet entered ``engine.speak`` when ``stop``
+        ran; engines reset their cancel flag when ``speak`` starts, so that first stop would
+        be lost and the utterance would play in full.
+        """
+
+        def again() -> None:
+            if self._current is utt and not utt.done.is_set():
+                self._stop_engine()
+
+        timer = threading.Timer(0.05, again)
+        timer.daemon = True
+        timer.start()
 
     def _stop_engine(self) -> None:
         try:

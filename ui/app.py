@@ -30,6 +30,7 @@ from kiosk.flows.admin import AdminFlow  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
+from kiosk.keys import load_or_create_key  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
 from kiosk.services.admin_auth import AdminAuth  # noqa: E402
 from kiosk.services.audit import AuditLog  # noqa: E402
@@ -99,8 +100,9 @@ def build(
     app.setFont(QFont(family))
     db = database or Database(settings.database_url())
     db.migrate()
+    card_key = load_or_create_key(settings.data_path() / "keys" / "card-hmac.key")
     if demo:
-        seed_demo(db, community_id=settings.station.community_id)
+        seed_demo(db, community_id=settings.station.community_id, card_key=card_key)
     tasks: Runner = runner or TaskRunner()
     audit = AuditLog(db)
     language = LanguageService(settings.station.language)
@@ -196,9 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.simulate:
         overrides.update(
             {
-                "devices.printer": "simulated",
-                "devices.camera": "simulated",
-                "devices.card_reader": "simulated",
+                "devices.printer.driver": "simulated",
+                "devices.document_printer.driver": "none",
+                "devices.camera.driver": "simulated",
+                "devices.card_reader.driver": "simulated",
+                "devices.health.driver": "simulated",
             }
         )
     if args.windowed:
@@ -240,7 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ms = (time.perf_counter() - _T0) * 1000
             sys.stdout.write(f"READY home_ms={ms:.0f} rss_mb={_rss_mb():.1f}\n")
             sys.stdout.flush()
-            app.quit()
+            # exit(), not quit(): Qt 6's quit() first asks every window to close, and the
+            # locked-down KioskWindow refuses, so quit() would leave the kiosk running.
+            app.exit(0)
 
         QTimer.singleShot(0, ready)
     code = app.exec()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk import prompts
@@ -60,6 +60,7 @@ class KioskWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle(ctx.settings.station.name)
         self._allow_close = False
+        self._last_press: tuple[int, int] | None = None
 
         self.top_bar = TopBar(ctx.settings.station.name, ctx.settings.admin.long_press_s)
         self.banner = AssistBanner()
@@ -267,7 +268,14 @@ class KioskWindow(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         t = event.type()
         if t in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            if isinstance(watched, QWidget) and watched.window() is self:
+            # A press travels up the parent chain and this filter sees every step; act once.
+            stamp = (int(t.value), event.timestamp()) if isinstance(event, QInputEvent) else None
+            if (
+                isinstance(watched, QWidget)
+                and watched.window() is self
+                and stamp != self._last_press
+            ):
+                self._last_press = stamp
                 self.ctx.idle.touch()
                 self.ctx.voice.interrupt()
         elif (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.prompts import Prompt
@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 
 def plain_label(text: str = "", *, role: str = "body", wrap: bool = True) -> QLabel:
-    """A label that never interprets text as rich text (external data stays literal)."""
+    """A label that never interprets text as rich text (external data stays literal).
+
+    A label that shows data rather than interface text (station name, notice title and body)
+    gets ``setProperty("data_text", True)``: it is not translated, and the translation tests
+    leave it out.
+    """
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setOpenExternalLinks(False)
@@ -92,10 +97,21 @@ class Screen(QWidget):
         self._root.setSpacing(gap * 2)
 
     def content_actions(self) -> list[QAbstractButton]:
-        """The screen's own buttons in reading order (the global bar is not included)."""
-        return [
+        """The screen's own buttons in reading order (the global bar is not included).
+
+        Reading order is where the buttons are (top to bottom, then left to right), not the
+        order they were created in: a grid filled later (the home tiles) would otherwise be
+        read after the button below it.
+        """
+        buttons = [
             b for b in self.findChildren(QAbstractButton) if b.isVisibleTo(self) and b.isEnabled()
         ]
+
+        def position(b: QAbstractButton) -> tuple[int, int]:
+            p = b.mapTo(self, QPoint(0, 0))
+            return p.y(), p.x()
+
+        return sorted(buttons, key=position)
 
     def spoken_intro(self) -> list[str]:
         """What is read aloud on entry: title, instruction, then the labels of the actions."""

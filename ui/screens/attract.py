@@ -23,6 +23,8 @@ class AttractScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        # The title is the station name from the configuration: data, not translated.
+        self.title_label.setProperty("data_text", True)
         self.clock = plain_label(role="heading")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.notices_card = QFrame()
@@ -77,6 +79,7 @@ class AttractScreen(Screen):
         self._notice_labels = []
         for notice in notices[:3]:
             label = plain_label(f"• {notice.title}", role="body")
+            label.setProperty("data_text", True)
             self._notice_layout.addWidget(label)
             self._notice_labels.append(label)
         self.notices_card.setVisible(bool(notices))

@@ -37,6 +37,9 @@ class NoticesScreen(Screen):
         self.notice_date = plain_label(role="caption")
         self.notice_body = plain_label(role="body")
         self.notice_body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Notice title and body are community data in the language they were written in.
+        # (The date is not: it is formatted for the current language.)
+        self.notice_body.setProperty("data_text", True)
         inner.addWidget(self.notice_title)
         inner.addWidget(self.notice_date)
         inner.addWidget(self.notice_body, 1)
@@ -101,6 +104,7 @@ class NoticesScreen(Screen):
         count = len(self._notices)
         self.previous.setEnabled(self._index > 0)
         self.next.setEnabled(self._index < count - 1)
+        self.notice_title.setProperty("data_text", bool(count))
         if not count:
             self.notice_title.setText(prompts.NO_NOTICES.text())
             self.notice_date.clear()

@@ -62,6 +62,7 @@ class TopBar(QFrame):
         self.back = BigButton(variant="bar")
         self.home = BigButton(variant="bar")
         self.station = plain_label(station_name, role="caption", wrap=False)
+        self.station.setProperty("data_text", True)  # from the configuration, not translated
         self.station.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.help = BigButton(variant="help")
         self.help.setObjectName("helpButton")
