@@ -1,4 +1,4 @@
-"""Kiosk configuration: one TOML file, one pydantic model per section.
+"""Kiosk configuration: one TOML file, one frozen dataclass per section.
 
 Every key has a default and a description; ``community-kiosk --print-default-config`` renders
 them as a commented TOML file. A bad file stops start-up with a :class:`ConfigError` that names
@@ -7,20 +7,156 @@ the file, the key and what is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 APP_NAME = "community-kiosk"
 
+# NOTE: a small schema of our own instead of pydantic: the kiosk reads its configuration
+# before the first frame, and importing pydantic alone cost ~60 ms of a ~250 ms start.
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class _InvalidError(Exception):
+    """Problems found in one section: (dotted key, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{k}: {m}" for k, m in problems))
+        self.problems = problems
 
 
+def Field(
+    default: Any,
+    *,
+    description: str,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+) -> Any:
+    """A configurable value: default, description, and bounds checked on construction."""
+    meta = {"description": description, "ge": ge, "gt": gt, "le": le, "lt": lt}
+    meta["min_length"] = min_length
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def Section(cls: type[Any], description: str = "") -> Any:
+    return dataclasses.field(default_factory=cls, metadata={"description": description})
+
+
+def _type_name(tp: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(
+        tp, str(tp)
+    )
+
+
+def _coerce(tp: Any, value: Any, key: str) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        choices = typing.get_args(tp)
+        if value not in choices:
+            options = " or ".join(repr(c) for c in choices)
+            raise _InvalidError([(key, f"Input should be {options}")])
+        return value
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise _InvalidError([(key, "Input should be a list")])
+        (item,) = (a for a in typing.get_args(tp) if a is not Ellipsis)
+        return tuple(_coerce(item, v, f"{key}.{i}") for i, v in enumerate(value))
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise _InvalidError([(key, "Input should be a table")])
+        return _from_dict(tp, value, key + ".")
+    if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if tp is bool and isinstance(value, bool):
+        return value
+    if tp in (int, str) and isinstance(value, tp) and not isinstance(value, bool):
+        return value
+    raise _InvalidError([(key, f"Input should be {_type_name(tp)}")])
+
+
+S = TypeVar("S")
+
+
+def _from_dict(cls: type[S], data: dict[str, Any], prefix: str = "") -> S:
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    problems: list[tuple[str, str]] = [
+        (prefix + k, "Extra inputs are not permitted") for k in data if k not in names
+    ]
+    values: dict[str, Any] = {}
+    for name in names & set(data):
+        try:
+            values[name] = _coerce(hints[name], data[name], prefix + name)
+        except _InvalidError as exc:
+            problems += exc.problems
+    if problems:
+        raise _InvalidError(problems)
+    try:
+        return cls(**values)
+    except _InvalidError as exc:
+        raise _InvalidError([(prefix + k, m) for k, m in exc.problems]) from None
+
+
+_BOUNDS = (
+    ("ge", "greater than or equal to"),
+    ("gt", "greater than"),
+    ("le", "less than or equal to"),
+    ("lt", "less than"),
+)
+
+
+def _within(kind: str, value: float, bound: float) -> bool:
+    if kind == "ge":
+        return value >= bound
+    if kind == "gt":
+        return value > bound
+    if kind == "le":
+        return value <= bound
+    return value < bound
+
+
+class _Section:
+    """Base of every section: frozen, checked on construction, tables of their own."""
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    def __post_init__(self) -> None:
+        problems: list[tuple[str, str]] = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            m = f.metadata
+            for name, words in _BOUNDS:
+                bound = m.get(name)
+                if bound is not None and not _within(name, value, bound):
+                    problems.append((f.name, f"Input should be {words} {bound}"))
+            if m.get("min_length") is not None and len(value) < m["min_length"]:
+                problems.append((f.name, f"Input should have at least {m['min_length']} items"))
+        if not problems:
+            try:
+                self.check()
+            except ValueError as exc:
+                problems.append(("", str(exc)))
+        if problems:
+            raise _InvalidError(problems)
+
+    def check(self) -> None:
+        """Cross-field rules; raise ValueError naming the keys."""
+
+    def replace(self: S, **changes: Any) -> S:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+_section = dataclasses.dataclass(frozen=True)
+
+
+@_section
 class StationConfig(_Section):
     name: str = Field("幸福里社区服务站", description="Station name shown on the attract screen.")
     station_id: str = Field("station-01", description="Identifier of this kiosk's station.")
@@ -30,6 +166,7 @@ class StationConfig(_Section):
     )
 
 
+@_section
 class DisplayConfig(_Section):
     px_per_mm: float = Field(
         4.03,
@@ -43,6 +180,7 @@ class DisplayConfig(_Section):
     fullscreen: bool = Field(True, description="Frameless full screen (off with --windowed).")
 
 
+@_section
 class SessionConfig(_Section):
     idle_standard_s: int = Field(
         60, ge=30, le=600, description="Seconds without a touch before a visit ends (standard)."
@@ -58,13 +196,12 @@ class SessionConfig(_Section):
         "appears (at least 20).",
     )
 
-    @model_validator(mode="after")
-    def _warning_fits(self) -> SessionConfig:
+    def check(self) -> None:
         if self.warning_s >= self.idle_standard_s:
             raise ValueError("warning_s must be shorter than idle_standard_s")
-        return self
 
 
+@_section
 class VoiceConfig(_Section):
     engine: Literal["pyttsx3", "espeak", "recording", "silent"] = Field(
         "pyttsx3",
@@ -86,16 +223,15 @@ class VoiceConfig(_Section):
         -24.0, le=-18.0, description="Software gain of the quietest step, in dB (0 = full)."
     )
 
-    @model_validator(mode="after")
-    def _indices_fit(self) -> VoiceConfig:
+    def check(self) -> None:
         n = len(self.rate_steps_cpm)
         if self.standard_rate_step >= n or self.elderly_rate_step >= n:
             raise ValueError("rate step index out of range of rate_steps_cpm")
         if self.default_volume_step > self.volume_steps:
             raise ValueError("default_volume_step is larger than volume_steps")
-        return self
 
 
+@_section
 class StoreConfig(_Section):
     url: str = Field(
         "",
@@ -104,6 +240,7 @@ class StoreConfig(_Section):
     )
 
 
+@_section
 class PrinterConfig(_Section):
     driver: Literal[
         "simulated", "escpos-network", "escpos-serial", "escpos-usb", "escpos-file", "none"
@@ -128,12 +265,14 @@ class PrinterConfig(_Section):
     required: bool = Field(True, description="doctor fails when this device is not ready.")
 
 
+@_section
 class DocumentPrinterConfig(_Section):
     driver: Literal["none", "cups"] = Field("none", description="A4 printer driver.")
     queue: str = Field("KioskPDF", description="cups: print queue name.")
     required: bool = Field(False, description="doctor fails when this device is not ready.")
 
 
+@_section
 class CameraConfig(_Section):
     driver: Literal["simulated", "opencv", "none"] = Field(
         "simulated", description="Camera QR reader driver."
@@ -146,6 +285,7 @@ class CameraConfig(_Section):
     required: bool = Field(True, description="doctor fails when this device is not ready.")
 
 
+@_section
 class CardReaderConfig(_Section):
     driver: Literal["simulated", "wedge", "serial", "pcsc", "none"] = Field(
         "simulated", description="Card reader driver."
@@ -160,6 +300,7 @@ class CardReaderConfig(_Section):
     required: bool = Field(True, description="doctor fails when this device is not ready.")
 
 
+@_section
 class HealthDevicesConfig(_Section):
     driver: Literal["simulated", "ble", "serial", "none"] = Field(
         "simulated", description="Health devices driver (all kinds)."
@@ -175,14 +316,16 @@ class HealthDevicesConfig(_Section):
     required: bool = Field(False, description="doctor fails when a device is not ready.")
 
 
+@_section
 class DevicesConfig(_Section):
-    printer: PrinterConfig = PrinterConfig()
-    document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
-    camera: CameraConfig = CameraConfig()
-    card_reader: CardReaderConfig = CardReaderConfig()
-    health: HealthDevicesConfig = HealthDevicesConfig()
+    printer: PrinterConfig = Section(PrinterConfig)
+    document_printer: DocumentPrinterConfig = Section(DocumentPrinterConfig)
+    camera: CameraConfig = Section(CameraConfig)
+    card_reader: CardReaderConfig = Section(CardReaderConfig)
+    health: HealthDevicesConfig = Section(HealthDevicesConfig)
 
 
+@_section
 class AdminConfig(_Section):
     max_failures: int = Field(5, ge=3, le=10, description="Wrong PINs before a lockout.")
     lockout_s: int = Field(
@@ -194,6 +337,7 @@ class AdminConfig(_Section):
     )
 
 
+@_section
 class LogConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
     retention_days: int = Field(
@@ -201,21 +345,23 @@ class LogConfig(_Section):
     )
 
 
+@_section
 class PathsConfig(_Section):
     data_dir: str = Field("", description="Data directory. Empty: the platformdirs default.")
     log_dir: str = Field("", description="Log directory. Empty: the platformdirs default.")
 
 
+@_section
 class Settings(_Section):
-    station: StationConfig = StationConfig()
-    display: DisplayConfig = DisplayConfig()
-    session: SessionConfig = SessionConfig()
-    voice: VoiceConfig = VoiceConfig()
-    store: StoreConfig = StoreConfig()
-    devices: DevicesConfig = DevicesConfig()
-    admin: AdminConfig = AdminConfig()
-    log: LogConfig = LogConfig()
-    paths: PathsConfig = PathsConfig()
+    station: StationConfig = Section(StationConfig)
+    display: DisplayConfig = Section(DisplayConfig)
+    session: SessionConfig = Section(SessionConfig)
+    voice: VoiceConfig = Section(VoiceConfig)
+    store: StoreConfig = Section(StoreConfig)
+    devices: DevicesConfig = Section(DevicesConfig)
+    admin: AdminConfig = Section(AdminConfig)
+    log: LogConfig = Section(LogConfig)
+    paths: PathsConfig = Section(PathsConfig)
 
     def data_path(self) -> Path:
         return Path(self.paths.data_dir or platformdirs.user_data_dir(APP_NAME))
@@ -262,15 +408,33 @@ def load_settings(path: Path | None = None, *, overrides: dict[str, Any] | None 
             node = node.setdefault(part, {})
         node[key] = value
     try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            problems.append(f"  {key}: {err['msg']}")
+        return _from_dict(Settings, data)
+    except _InvalidError as exc:
+        problems = [f"  {key.rstrip('.')}: {message}" for key, message in exc.problems]
         raise ConfigError(
             f"配置文件 {path} 有错误 (configuration errors):\n" + "\n".join(problems)
-        ) from exc
+        ) from None
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Settings from already-parsed TOML data. Raises ConfigError naming the keys."""
+    try:
+        return _from_dict(Settings, data)
+    except _InvalidError as exc:
+        raise ConfigError("; ".join(f"{k.rstrip('.')}: {m}" for k, m in exc.problems)) from None
+
+
+def describe(section: type[Any]) -> list[tuple[str, str]]:
+    """(dotted key, description) of every value in ``section``, sub-sections recursed into."""
+    out: list[tuple[str, str]] = []
+    hints = typing.get_type_hints(section)
+    for f in dataclasses.fields(section):
+        tp = hints[f.name]
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            out += [(f"{f.name}.{k}", d) for k, d in describe(tp)]
+        else:
+            out.append((f.name, str(f.metadata.get("description", ""))))
+    return out
 
 
 def _toml_value(value: Any) -> str:
@@ -291,15 +455,15 @@ def default_config_toml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_section(lines: list[str], name: str, section: BaseModel) -> None:
+def _render_section(lines: list[str], name: str, section: Any) -> None:
     scalars = []
     nested = []
-    for key, field in type(section).model_fields.items():
-        value = getattr(section, key)
-        if isinstance(value, BaseModel):
-            nested.append((key, value))
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        if dataclasses.is_dataclass(value):
+            nested.append((f.name, value))
         else:
-            scalars.append((key, field.description, value))
+            scalars.append((f.name, f.metadata["description"], value))
     if scalars:
         lines.append("")
         lines.append(f"[{name}]")

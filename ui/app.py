@@ -14,31 +14,29 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 _T0 = time.perf_counter()
 
+# NOTE: Qt-free modules first. Once PySide6 is imported, its import hook reads the source of
+# every later module, so importing these before it measurably shortens start-up.
+from hardware.protocols import DeviceState, SpeechEngine  # noqa: E402
+from hardware.registry import create_speech_engine  # noqa: E402
+from kiosk.backend import Backend  # noqa: E402
+from kiosk.config import ConfigError, Settings, default_config_toml, load_settings  # noqa: E402
+
+# isort: split
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QFont, QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QStackedWidget  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
-from hardware.protocols import DeviceState, SpeechEngine  # noqa: E402
-from hardware.registry import create_speech_engine  # noqa: E402
-from kiosk.config import ConfigError, Settings, default_config_toml, load_settings  # noqa: E402
 from kiosk.devices import DeviceRow  # noqa: E402
 from kiosk.flows.admin import AdminFlow  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
-from kiosk.keys import load_or_create_key  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
-from kiosk.services.admin_auth import AdminAuth  # noqa: E402
-from kiosk.services.audit import AuditLog  # noqa: E402
-from kiosk.services.help import HelpService  # noqa: E402
-from kiosk.services.notices import NoticeService  # noqa: E402
 from kiosk.session import IdleWatcher, VisitorSession  # noqa: E402
-from kiosk.store.db import Database  # noqa: E402
-from kiosk.store.demo import seed_demo  # noqa: E402
 from kiosk.tasks import InlineRunner, Runner, TaskRunner  # noqa: E402
 from kiosk.voice import VoiceService  # noqa: E402
 from ui import navigator as nav  # noqa: E402
@@ -48,6 +46,9 @@ from ui.navigator import Navigator  # noqa: E402
 from ui.registry import load_all  # noqa: E402
 from ui.theme import Theme, pick_font_family  # noqa: E402
 
+if TYPE_CHECKING:
+    from kiosk.store.db import Database
+
 log = logging.getLogger(__name__)
 
 
@@ -56,10 +57,19 @@ class Kiosk:
     """Everything the composition root built; tests and tools drive it directly."""
 
     settings: Settings
-    database: Database
+    backend: Backend
     ctx: ScreenContext
     window: KioskWindow
     runner: Runner
+
+    @property
+    def database(self) -> Database:
+        """The station database (opens it if the background opening has not yet)."""
+        return self.backend.services().database
+
+    def open_backend_soon(self) -> None:
+        """Open the store on a worker once the first frame is up."""
+        QTimer.singleShot(0, lambda: self.runner.run(self.backend.open, None, _backend_failed))
 
     def shutdown(self) -> None:
         if isinstance(self.runner, TaskRunner):
@@ -67,21 +77,26 @@ class Kiosk:
         self.ctx.voice.shutdown()
         self.window.ctx.session.blockSignals(True)
         self.window.deleteLater()
-        self.database.dispose()
+        self.backend.close()
 
 
-def device_rows(database: Database, engine: SpeechEngine, settings: Settings) -> list[DeviceRow]:
-    """The device table for the admin screen (and, later, the doctor command)."""
+def _backend_failed(exc: BaseException) -> None:
+    # Flows report their own failures to the user; this is the operator's log line.
+    log.error("station database unavailable: %s", type(exc).__name__)
+
+
+def device_rows(backend: Backend, engine: SpeechEngine, settings: Settings) -> list[DeviceRow]:
+    """The device table for the admin screen (and the doctor command). Worker threads only."""
     rows = []
     speech = engine.status()
     rows.append(DeviceRow("speech", settings.voice.engine, speech.state, speech.detail))
-    dialect = database.engine.dialect.name
     try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        database = backend.services().database
+        dialect = database.engine.dialect.name
+        database.ping()
         rows.append(DeviceRow("database", dialect, DeviceState.READY))
-    except Exception as exc:
-        rows.append(DeviceRow("database", dialect, DeviceState.ERROR, type(exc).__name__))
+    except Exception as exc:  # any failure is shown to staff as a database error
+        rows.append(DeviceRow("database", "-", DeviceState.ERROR, type(exc).__name__))
     return rows
 
 
@@ -93,18 +108,20 @@ def build(
     runner: Runner | None = None,
     demo: bool = False,
 ) -> Kiosk:
-    """Build the whole kiosk. A QApplication must exist."""
+    """Build the whole kiosk. A QApplication must exist.
+
+    The store is not opened here: ``Kiosk.open_backend_soon()`` (called by ``main``) opens it
+    on a worker after the first frame, and any flow that needs it first waits for it on its
+    own worker. With an ``InlineRunner`` (tests) it is opened right away.
+    """
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
     family = pick_font_family()
     app.setFont(QFont(family))
-    db = database or Database(settings.database_url())
-    db.migrate()
-    card_key = load_or_create_key(settings.data_path() / "keys" / "card-hmac.key")
-    if demo:
-        seed_demo(db, community_id=settings.station.community_id, card_key=card_key)
+    backend = Backend(settings, database=database, demo=demo)
     tasks: Runner = runner or TaskRunner()
-    audit = AuditLog(db)
+    if isinstance(tasks, InlineRunner):
+        backend.open()
     language = LanguageService(settings.station.language)
     speech = engine or create_speech_engine(settings.voice.engine)
     voice = VoiceService(speech, settings.voice, language=lambda: language.current)
@@ -113,13 +130,13 @@ def build(
     theme = Theme(settings.display.px_per_mm, family)
     stack = QStackedWidget()
     navigator = Navigator(stack, voice)
-    help_flow = HelpFlow(HelpService(db, audit, settings.station.station_id), session, tasks)
-    notices = NoticesFlow(NoticeService(db, settings.station.community_id), tasks)
+    help_flow = HelpFlow(lambda: backend.services().help, session, tasks)
+    notices = NoticesFlow(lambda: backend.services().notices.current(), tasks)
     admin = AdminFlow(
-        AdminAuth(db, settings.admin, audit),
+        lambda: backend.services().admin_auth,
         session,
         tasks,
-        lambda: device_rows(db, speech, settings),
+        lambda: device_rows(backend, speech, settings),
         max_failures=settings.admin.max_failures,
     )
     ctx = ScreenContext(
@@ -138,7 +155,7 @@ def build(
     load_all()
     window.add_screens()
     navigator.reset_to(nav.ATTRACT)
-    return Kiosk(settings=settings, database=db, ctx=ctx, window=window, runner=tasks)
+    return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks)
 
 
 def _has_display() -> bool:
@@ -228,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{exc}\n")
         return 2
     window = kiosk.window
+    kiosk.open_backend_soon()
     if settings.display.fullscreen:
         screen = QGuiApplication.primaryScreen()
         window.setGeometry(screen.geometry())

@@ -8,14 +8,20 @@ wipe.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QApplication, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
-from kiosk.services.help import HelpTicket
 from kiosk.session import EndReason, Mode
 from ui import navigator as nav
 from ui.context import ScreenContext
@@ -25,6 +31,9 @@ from ui.screen import Screen
 from ui.widgets.assist_banner import AssistBanner
 from ui.widgets.global_bar import BottomBar, TopBar
 from ui.widgets.overlay import IdleOverlay, MessageOverlay
+
+if TYPE_CHECKING:
+    from kiosk.services.help import HelpTicket
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +69,7 @@ class KioskWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle(ctx.settings.station.name)
         self._allow_close = False
-        self._last_press: tuple[int, int] | None = None
+        self._filtered: QObject | None = None
 
         self.top_bar = TopBar(ctx.settings.station.name, ctx.settings.admin.long_press_s)
         self.banner = AssistBanner()
@@ -114,9 +123,6 @@ class KioskWindow(QWidget):
         c.help.requested.connect(self._on_help_requested)
         c.help.failed.connect(self._on_help_failed)
         c.admin.exit_requested.connect(self.exit_kiosk)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     # ---------------------------------------------------------------- theme and bars
     def apply_theme(self) -> None:
@@ -265,19 +271,21 @@ class KioskWindow(QWidget):
         log.info("visit wiped (%s)", reason.value)
 
     # ---------------------------------------------------------------- lockdown
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and handle is not self._filtered:
+            # Every touch, click and key reaches the QWindow before any widget, so one filter
+            # there sees all real input. (An application-wide Python filter would also see the
+            # thousands of internal events of every widget, at a real start-up cost.)
+            handle.installEventFilter(self)
+            self._filtered = handle
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         t = event.type()
         if t in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            # A press travels up the parent chain and this filter sees every step; act once.
-            stamp = (int(t.value), event.timestamp()) if isinstance(event, QInputEvent) else None
-            if (
-                isinstance(watched, QWidget)
-                and watched.window() is self
-                and stamp != self._last_press
-            ):
-                self._last_press = stamp
-                self.ctx.idle.touch()
-                self.ctx.voice.interrupt()
+            self.ctx.idle.touch()
+            self.ctx.voice.interrupt()
         elif (
             t in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
             and isinstance(event, QKeyEvent)

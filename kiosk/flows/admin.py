@@ -7,15 +7,19 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk import prompts
 from kiosk.devices import DeviceRow
 from kiosk.errors import KioskError
-from kiosk.services.admin_auth import AdminAuth, AuthResult, WeakPinError
+from kiosk.pins import AuthResult, WeakPinError
 from kiosk.session import VisitorSession
 from kiosk.tasks import Runner
+
+if TYPE_CHECKING:
+    from kiosk.services.admin_auth import AdminAuth
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class AdminFlow(QObject):
 
     def __init__(
         self,
-        auth: AdminAuth,
+        auth: Callable[[], AdminAuth],
         session: VisitorSession,
         tasks: Runner,
         devices: Callable[[], list[DeviceRow]],
@@ -76,7 +80,7 @@ class AdminFlow(QObject):
         def done(has_pin: bool) -> None:
             self._set_state(AdminState.ENTER_PIN if has_pin else AdminState.NEEDS_SETUP)
 
-        self._tasks.run(self._auth.has_pin, done)
+        self._tasks.run(lambda: self._auth().has_pin(), done)
 
     def submit_new_pin(self, pin: str, confirm: str) -> None:
         if self._state is not AdminState.NEEDS_SETUP or self._busy:
@@ -87,7 +91,7 @@ class AdminFlow(QObject):
         self._busy = True
 
         def work() -> None:
-            self._auth.set_pin(pin)
+            self._auth().set_pin(pin)
 
         def failed(exc: BaseException) -> None:
             self._busy = False
@@ -126,7 +130,7 @@ class AdminFlow(QObject):
             log.error("PIN check failed: %s", type(exc).__name__)
             self.rejected.emit(KioskError(prompts.TASK_FAILED))
 
-        self._tasks.run(lambda: self._auth.verify(pin), done, failed)
+        self._tasks.run(lambda: self._auth().verify(pin), done, failed)
 
     def load_devices(self) -> None:
         self._tasks.run(self._devices, self.devices_loaded.emit)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk import prompts
 from kiosk.errors import KioskError
-from kiosk.services.help import HelpService, HelpTicket
 from kiosk.session import VisitorSession
 from kiosk.tasks import Runner
+
+if TYPE_CHECKING:
+    from kiosk.services.help import HelpTicket
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class HelpFlow(QObject):
 
     def __init__(
         self,
-        service: HelpService | _Requests,
+        service: Callable[[], _Requests],
         session: VisitorSession,
         tasks: Runner,
         parent: QObject | None = None,
@@ -59,7 +62,7 @@ class HelpFlow(QObject):
         vid = volunteer.volunteer_id if volunteer else None
 
         def work() -> HelpTicket:
-            return self._service.request(screen_id, mode, volunteer_id=vid)
+            return self._service().request(screen_id, mode, volunteer_id=vid)
 
         self._tasks.run(work, self._on_done, self._on_error)
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.services.notices import NoticeService, NoticeView
 from kiosk.tasks import Runner
+
+if TYPE_CHECKING:
+    from kiosk.services.notices import NoticeView
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +25,19 @@ class NoticesFlow(QObject):
 
     loaded = Signal(list)
 
-    def __init__(self, service: NoticeService, tasks: Runner, parent: QObject | None = None):
+    def __init__(
+        self,
+        load_notices: Callable[[], list[NoticeView]],
+        tasks: Runner,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._service = service
+        self._load_notices = load_notices
         self._tasks = tasks
         self.notices: list[NoticeView] = []
 
     def load(self) -> None:
-        self._tasks.run(self._service.current, self._on_loaded, self._on_error)
+        self._tasks.run(self._load_notices, self._on_loaded, self._on_error)
 
     def _on_loaded(self, notices: list[NoticeView]) -> None:
         self.notices = list(notices)

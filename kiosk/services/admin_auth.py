@@ -21,18 +21,26 @@ NOTE: Qt-free zone.
 
 from __future__ import annotations
 
-import enum
-import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from kiosk.pins import (
+    PIN_MAX_DIGITS,
+    PIN_MIN_DIGITS,
+    AuthResult,
+    LockoutPolicy,
+    PinAlreadySetError,
+    PinNotSetError,
+    WeakPinError,
+    WeakPinReason,
+    check_pin,
+)
 from kiosk.services.audit import AuditLog
 from kiosk.store.db import Database
 from kiosk.store.settings import delete_setting, get_setting, put_setting
@@ -63,8 +71,6 @@ ARGON2_TIME_COST: Final = 2
 ARGON2_MEMORY_KIB: Final = 19456  # 19 MiB, the OWASP minimum for argon2id
 ARGON2_PARALLELISM: Final = 1
 
-PIN_MIN_DIGITS: Final = 6
-PIN_MAX_DIGITS: Final = 12
 
 EVENT_LOGIN: Final = "admin.login"
 EVENT_PIN_SET: Final = "admin.pin_set"
@@ -77,83 +83,6 @@ KEY_LOCKED_UNTIL: Final = "admin.locked_until"
 _MAX_DOUBLINGS = 32  # 2**32 × any lockout_s is far past any lockout_max_s
 
 _Outcome = Literal["success", "failure", "locked"]
-
-
-class LockoutPolicy(Protocol):
-    """The lockout settings :class:`AdminAuth` needs; :class:`kiosk.config.AdminConfig` has them.
-
-    A protocol rather than the config class, so services depend on values, not on the
-    configuration module.
-    """
-
-    @property
-    def max_failures(self) -> int: ...
-    @property
-    def lockout_s(self) -> int: ...
-    @property
-    def lockout_max_s(self) -> int: ...
-
-
-class WeakPinReason(enum.StrEnum):
-    """Why a new PIN was refused (a code the UI maps to a prompt)."""
-
-    LENGTH = "length"
-    NOT_DIGITS = "not_digits"
-    REPEATED = "repeated"
-    SEQUENCE = "sequence"
-
-
-class WeakPinError(ValueError):
-    """A new PIN breaks the PIN rule.
-
-    Attributes:
-        reason: Which part of the rule.
-    """
-
-    def __init__(self, reason: WeakPinReason) -> None:
-        super().__init__(f"PIN refused: {reason.value}")
-        self.reason = reason
-
-
-class PinAlreadySetError(RuntimeError):
-    """``set_pin`` was called but a PIN exists; use ``change_pin``."""
-
-
-class PinNotSetError(RuntimeError):
-    """No admin PIN exists yet; the first-run setup must call ``set_pin``."""
-
-
-@dataclass(frozen=True, slots=True)
-class AuthResult:
-    """The outcome of one PIN attempt.
-
-    Attributes:
-        ok: The PIN was right.
-        locked_until: End of the current lock (aware UTC), or ``None`` when not locked.
-        failures: Consecutive wrong PINs so far (0 after a success).
-    """
-
-    ok: bool
-    locked_until: datetime | None
-    failures: int
-
-
-def check_pin(pin: str) -> None:
-    """Check a new PIN against the PIN rule.
-
-    Raises:
-        WeakPinError: The PIN is too short or long, not all ASCII digits, one digit repeated,
-            or a straight run up or down.
-    """
-    if not all("0" <= ch <= "9" for ch in pin):
-        raise WeakPinError(WeakPinReason.NOT_DIGITS)
-    if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS:
-        raise WeakPinError(WeakPinReason.LENGTH)
-    if len(set(pin)) == 1:
-        raise WeakPinError(WeakPinReason.REPEATED)
-    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
-    if steps in ({1}, {9}):
-        raise WeakPinError(WeakPinReason.SEQUENCE)
 
 
 class AdminAuth:

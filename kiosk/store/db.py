@@ -22,7 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -141,6 +141,11 @@ class Database:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
         log.info("database schema at %s", revision)
+
+    def ping(self) -> None:
+        """Round-trip a trivial query; raises when the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         """Close every pooled connection (on SQLite this also checkpoints the WAL)."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk import prompts
-from kiosk.services.notices import NoticeView
 from ui import navigator
 from ui.context import ScreenContext
+
+if TYPE_CHECKING:
+    from kiosk.services.notices import NoticeView
 from ui.registry import register_screen
 from ui.screen import Screen, plain_label
 from ui.widgets.big_button import BigButton

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk import prompts
 from kiosk.prompts import QT_TRANSLATE_NOOP
-from kiosk.services.notices import NoticeView
 from ui.context import ScreenContext
+
+if TYPE_CHECKING:
+    from kiosk.services.notices import NoticeView
 from ui.registry import Feature, register_feature, register_screen
 from ui.screen import Screen, plain_label
 from ui.widgets.big_button import BigButton

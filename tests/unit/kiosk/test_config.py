@@ -8,21 +8,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
-from kiosk.config import ConfigError, Settings, default_config_toml, load_settings
+from kiosk.config import (
+    ConfigError,
+    Settings,
+    default_config_toml,
+    describe,
+    load_settings,
+    settings_from_dict,
+)
 from ui import app as ui_app
 
 
-def _leaf_fields(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str | None]]:
+def _leaf_fields(model: type[Settings]) -> Iterator[tuple[str, str | None]]:
     """(dotted key, description) of every configurable value, sections recursed into."""
-    for name, field in model.model_fields.items():
-        dotted = f"{prefix}{name}"
-        annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            yield from _leaf_fields(annotation, dotted + ".")
-        else:
-            yield dotted, field.description
+    yield from describe(model)
 
 
 def _print_defaults(capsys: pytest.CaptureFixture[str]) -> str:
@@ -37,7 +37,7 @@ def test_printed_defaults_parse_and_load_back_to_the_defaults(
 ) -> None:
     text = _print_defaults(capsys)
     parsed = tomllib.loads(text)
-    assert Settings.model_validate(parsed) == Settings()
+    assert settings_from_dict(parsed) == Settings()
     path = tmp_path / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     assert load_settings(path) == Settings()

@@ -212,7 +212,7 @@ def test_one_tap_on_help_records_a_request_and_says_so(kiosk: Kiosk, qtbot: QtBo
     audit.enter_mode(kiosk, "elderly")
     kiosk.ctx.navigator.go("notices")
     qtbot.mouseClick(kiosk.window.top_bar.help, Qt.MouseButton.LeftButton)
-    tickets = kiosk.ctx.help._service.open_requests()  # type: ignore[union-attr]
+    tickets = kiosk.backend.services().help.open_requests()
     assert len(tickets) == 1
     assert tickets[0].screen_id == "notices"
     overlay = kiosk.window.message_overlay

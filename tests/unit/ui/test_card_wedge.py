@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from hardware.card_reader.wedge import WedgeDecoder
 from hardware.cards import card_uid_hash
 from hardware.protocols import CardEvent, CardReader, DeviceState
 from ui.card_wedge import KeyboardWedgeCardReader, KeyboardWedgeFilter
@@ -311,22 +312,29 @@ def test_event_timestamps_absent_use_the_clock(qtbot: QtBot, edit: QLineEdit) ->
         wedge.uninstall()
 
 
-def test_through_the_window_like_a_real_keyboard(
-    qtbot: QtBot, edit: QLineEdit, wedge: KeyboardWedgeFilter, cards: list[str]
-) -> None:
+def test_through_the_window_like_a_real_keyboard(qtbot: QtBot, edit: QLineEdit) -> None:
     """QTest on the QWindow goes the platform way (window first, then the focus widget),
-    with real elapsed-time timestamps."""
-    window = edit.window().windowHandle()
-    for ch in UID:
-        QTest.keyClick(window, qt_key(ch))
-    QTest.keyClick(window, Qt.Key.Key_Return)
-    assert cards == [UID_HASH]
-    assert edit.text() == ""
-    for ch in "90":
-        qtbot.wait(100)
-        QTest.keyClick(window, qt_key(ch))
-    qtbot.waitUntil(lambda: edit.text() == "90", timeout=1000)
-    assert cards == [UID_HASH]
+    with real elapsed-time timestamps. The gap limit is widened here so a loaded test
+    machine cannot split the burst; the timing rule itself is tested with exact stamps."""
+    wedge = KeyboardWedgeFilter(KEY, decoder=WedgeDecoder(max_gap_s=0.150))
+    wedge.install()
+    cards: list[str] = []
+    wedge.card_read.connect(cards.append)
+    try:
+        window = edit.window().windowHandle()
+        for ch in UID:
+            QTest.keyClick(window, qt_key(ch))
+        QTest.keyClick(window, Qt.Key.Key_Return)
+        assert cards == [UID_HASH]
+        assert edit.text() == ""
+        for ch in "90":
+            qtbot.wait(400)
+            QTest.keyClick(window, qt_key(ch))
+        qtbot.waitUntil(lambda: edit.text() == "90", timeout=2000)
+        assert cards == [UID_HASH]
+    finally:
+        wedge.uninstall()
+        wedge.deleteLater()
 
 
 def test_uninstall_delivers_held_keys_and_stops_filtering(
