@@ -122,6 +122,30 @@
       <source>Card reader</source>
       <translation>Card reader</translation>
     </message>
+    <message>
+      <source>A4 printer</source>
+      <translation>A4 printer</translation>
+    </message>
+    <message>
+      <source>Blood pressure monitor</source>
+      <translation>Blood pressure monitor</translation>
+    </message>
+    <message>
+      <source>Scale</source>
+      <translation>Scale</translation>
+    </message>
+    <message>
+      <source>Thermometer</source>
+      <translation>Thermometer</translation>
+    </message>
+    <message>
+      <source>Pulse oximeter</source>
+      <translation>Pulse oximeter</translation>
+    </message>
+    <message>
+      <source>Glucose meter</source>
+      <translation>Glucose meter</translation>
+    </message>
   </context>
   <context>
     <name>DeviceState</name>

@@ -122,6 +122,30 @@
       <source>Card reader</source>
       <translation>读卡器</translation>
     </message>
+    <message>
+      <source>A4 printer</source>
+      <translation>A4 打印机</translation>
+    </message>
+    <message>
+      <source>Blood pressure monitor</source>
+      <translation>血压计</translation>
+    </message>
+    <message>
+      <source>Scale</source>
+      <translation>体重秤</translation>
+    </message>
+    <message>
+      <source>Thermometer</source>
+      <translation>体温计</translation>
+    </message>
+    <message>
+      <source>Pulse oximeter</source>
+      <translation>血氧仪</translation>
+    </message>
+    <message>
+      <source>Glucose meter</source>
+      <translation>血糖仪</translation>
+    </message>
   </context>
   <context>
     <name>DeviceState</name>

@@ -50,9 +50,15 @@ class Backend:
     """Opens the store once, on whichever thread asks first; thread-safe."""
 
     def __init__(
-        self, settings: Settings, *, database: Database | None = None, demo: bool = False
+        self,
+        settings: Settings,
+        *,
+        card_key: bytes,
+        database: Database | None = None,
+        demo: bool = False,
     ) -> None:
         self._settings = settings
+        self._card_key = card_key
         self._database = database
         self._demo = demo
         self._lock = threading.Lock()
@@ -86,7 +92,6 @@ class Backend:
 
     def _open(self) -> Services:
         # Imported here, not at module level: this is what keeps them off the start-up path.
-        from kiosk.keys import load_or_create_key
         from kiosk.services.admin_auth import AdminAuth
         from kiosk.services.audit import AuditLog
         from kiosk.services.help import HelpService
@@ -97,7 +102,7 @@ class Backend:
         s = self._settings
         db = self._database or Database(s.database_url())
         db.migrate()
-        card_key = load_or_create_key(s.data_path() / "keys" / CARD_KEY_FILE)
+        card_key = self._card_key
         if self._demo:
             seed_demo(db, community_id=s.station.community_id, card_key=card_key)
         audit = AuditLog(db)

@@ -219,6 +219,9 @@ class VoiceConfig(_Section):
     default_volume_step: int = Field(
         3, ge=1, description="Volume step at the start of every visit (1 = quietest)."
     )
+    required: bool = Field(
+        True, description="doctor fails when speech is not ready (长辈模式 depends on it)."
+    )
     min_gain_db: float = Field(
         -24.0, le=-18.0, description="Software gain of the quietest step, in dB (0 = full)."
     )

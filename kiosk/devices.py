@@ -23,6 +23,14 @@ DEVICE_NAMES: dict[str, Prompt] = {
     "printer": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Receipt printer")),
     "camera": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Camera QR reader")),
     "card_reader": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Card reader")),
+    "document_printer": Prompt("Device", QT_TRANSLATE_NOOP("Device", "A4 printer")),
+    "health.blood_pressure": Prompt(
+        "Device", QT_TRANSLATE_NOOP("Device", "Blood pressure monitor")
+    ),
+    "health.weight": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Scale")),
+    "health.thermometer": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Thermometer")),
+    "health.pulse_oximeter": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Pulse oximeter")),
+    "health.glucose": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Glucose meter")),
 }
 
 

@@ -20,23 +20,27 @@ _T0 = time.perf_counter()
 
 # NOTE: Qt-free modules first. Once PySide6 is imported, its import hook reads the source of
 # every later module, so importing these before it measurably shortens start-up.
-from hardware.protocols import DeviceState, SpeechEngine  # noqa: E402
+from hardware.protocols import CardReader, DeviceState, SpeechEngine  # noqa: E402
 from hardware.registry import create_speech_engine  # noqa: E402
-from kiosk.backend import Backend  # noqa: E402
+from kiosk.backend import CARD_KEY_FILE, Backend  # noqa: E402
 from kiosk.config import ConfigError, Settings, default_config_toml, load_settings  # noqa: E402
+from kiosk.device_set import create_devices  # noqa: E402
+from kiosk.keys import load_or_create_key  # noqa: E402
 
 # isort: split
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QFont, QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QStackedWidget  # noqa: E402
 
+from hardware.protocols import CardEvent  # noqa: E402
 from kiosk.devices import DeviceRow  # noqa: E402
 from kiosk.flows.admin import AdminFlow  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
+from kiosk.hub import DeviceHub  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
-from kiosk.session import IdleWatcher, VisitorSession  # noqa: E402
+from kiosk.session import EndReason, IdleWatcher, VisitorSession  # noqa: E402
 from kiosk.tasks import InlineRunner, Runner, TaskRunner  # noqa: E402
 from kiosk.voice import VoiceService  # noqa: E402
 from ui import navigator as nav  # noqa: E402
@@ -61,6 +65,7 @@ class Kiosk:
     ctx: ScreenContext
     window: KioskWindow
     runner: Runner
+    hub: DeviceHub
 
     @property
     def database(self) -> Database:
@@ -71,7 +76,12 @@ class Kiosk:
         """Open the store on a worker once the first frame is up."""
         QTimer.singleShot(0, lambda: self.runner.run(self.backend.open, None, _backend_failed))
 
+    def start_devices_soon(self) -> None:
+        """Start the camera, card reader and health devices once the first frame is up."""
+        QTimer.singleShot(0, self.hub.start)
+
     def shutdown(self) -> None:
+        self.hub.stop()
         if isinstance(self.runner, TaskRunner):
             self.runner.wait_for_done(10000)
         self.ctx.voice.shutdown()
@@ -85,11 +95,9 @@ def _backend_failed(exc: BaseException) -> None:
     log.error("station database unavailable: %s", type(exc).__name__)
 
 
-def device_rows(backend: Backend, engine: SpeechEngine, settings: Settings) -> list[DeviceRow]:
-    """The device table for the admin screen (and the doctor command). Worker threads only."""
-    rows = []
-    speech = engine.status()
-    rows.append(DeviceRow("speech", settings.voice.engine, speech.state, speech.detail))
+def device_rows(backend: Backend, hub: DeviceHub) -> list[DeviceRow]:
+    """The device table for the admin screen and the doctor command. Worker threads only."""
+    rows = hub.rows()
     try:
         database = backend.services().database
         dialect = database.engine.dialect.name
@@ -98,6 +106,14 @@ def device_rows(backend: Backend, engine: SpeechEngine, settings: Settings) -> l
     except Exception as exc:  # any failure is shown to staff as a database error
         rows.append(DeviceRow("database", "-", DeviceState.ERROR, type(exc).__name__))
     return rows
+
+
+def _wedge_reader(settings: Settings, card_key: bytes) -> CardReader | None:
+    if settings.devices.card_reader.driver != "wedge":
+        return None
+    from ui.card_wedge import KeyboardWedgeCardReader
+
+    return KeyboardWedgeCardReader(card_key, max_gap_ms=settings.devices.card_reader.max_gap_ms)
 
 
 def build(
@@ -118,12 +134,17 @@ def build(
     assert isinstance(app, QApplication), "create the QApplication first"
     family = pick_font_family()
     app.setFont(QFont(family))
-    backend = Backend(settings, database=database, demo=demo)
+    card_key = load_or_create_key(settings.data_path() / "keys" / CARD_KEY_FILE)
+    backend = Backend(settings, database=database, demo=demo, card_key=card_key)
     tasks: Runner = runner or TaskRunner()
     if isinstance(tasks, InlineRunner):
         backend.open()
     language = LanguageService(settings.station.language)
     speech = engine or create_speech_engine(settings.voice.engine)
+    devices = create_devices(
+        settings, card_key=card_key, speech=speech, card_reader=_wedge_reader(settings, card_key)
+    )
+    hub = DeviceHub(devices)
     voice = VoiceService(speech, settings.voice, language=lambda: language.current)
     session = VisitorSession()
     idle = IdleWatcher(session, settings.session)
@@ -136,7 +157,7 @@ def build(
         lambda: backend.services().admin_auth,
         session,
         tasks,
-        lambda: device_rows(backend, speech, settings),
+        lambda: device_rows(backend, hub),
         max_failures=settings.admin.max_failures,
     )
     ctx = ScreenContext(
@@ -155,7 +176,32 @@ def build(
     load_all()
     window.add_screens()
     navigator.reset_to(nav.ATTRACT)
-    return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks)
+    _wire_devices(hub, session)
+    return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks, hub=hub)
+
+
+def _wire_devices(hub: DeviceHub, session: VisitorSession) -> None:
+    """Visit rules that come from devices: a card starts a visit; removing the card that
+    started it ends it; the end of a visit drops slips kept for reprint (they hold personal
+    data)."""
+    started_by: list[str | None] = []
+
+    def on_card(event: CardEvent) -> None:
+        if event.kind == "inserted":
+            if not session.active:
+                session.begin()
+                started_by[:] = [event.uid_hash]
+        elif started_by and started_by[0] == event.uid_hash and session.active:
+            session.end(EndReason.CARD_REMOVED)
+
+    def on_ended(_reason: object) -> None:
+        started_by.clear()
+        spool = getattr(hub.devices.printer, "spool", None)
+        if spool is not None:
+            spool.clear()
+
+    hub.card_event.connect(on_card)
+    session.ended.connect(on_ended)
 
 
 def _has_display() -> bool:
@@ -206,7 +252,31 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def doctor_main(argv: Sequence[str]) -> int:
+    """``community-kiosk doctor [--simulate] [--config FILE] [--wait S]``."""
+    from kiosk import doctor
+
+    p = argparse.ArgumentParser(
+        prog="community-kiosk doctor", description="Check every configured device."
+    )
+    p.add_argument("--config", type=Path, help="configuration file (TOML)")
+    p.add_argument("--simulate", action="store_true", help="check the simulated device set")
+    p.add_argument("--wait", type=float, default=3.0, help="seconds to let devices settle")
+    args = p.parse_args(argv)
+    try:
+        settings = load_settings(
+            args.config, overrides=dict(doctor.SIMULATED) if args.simulate else None
+        )
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    return doctor.main(settings, wait_s=args.wait)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["doctor"]:
+        return doctor_main(argv[1:])
     args = parse_args(argv)
     if args.print_default_config:
         sys.stdout.write(default_config_toml())
@@ -246,6 +316,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = kiosk.window
     kiosk.open_backend_soon()
+    kiosk.start_devices_soon()
+    panel = None
+    if args.simulate and not args.quit_when_ready:
+        from ui.dev.simulator_panel import SimulatorPanel
+
+        panel = SimulatorPanel(kiosk.hub.devices)
+        panel.show()
     if settings.display.fullscreen:
         screen = QGuiApplication.primaryScreen()
         window.setGeometry(screen.geometry())
