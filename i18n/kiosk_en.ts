@@ -127,6 +127,10 @@
       <translation>A4 printer</translation>
     </message>
     <message>
+      <source>Health devices</source>
+      <translation>Health devices</translation>
+    </message>
+    <message>
       <source>Blood pressure monitor</source>
       <translation>Blood pressure monitor</translation>
     </message>

@@ -127,6 +127,10 @@
       <translation>A4 打印机</translation>
     </message>
     <message>
+      <source>Health devices</source>
+      <translation>健康检测设备</translation>
+    </message>
+    <message>
       <source>Blood pressure monitor</source>
       <translation>血压计</translation>
     </message>

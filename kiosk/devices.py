@@ -24,6 +24,7 @@ DEVICE_NAMES: dict[str, Prompt] = {
     "camera": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Camera QR reader")),
     "card_reader": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Card reader")),
     "document_printer": Prompt("Device", QT_TRANSLATE_NOOP("Device", "A4 printer")),
+    "health": Prompt("Device", QT_TRANSLATE_NOOP("Device", "Health devices")),
     "health.blood_pressure": Prompt(
         "Device", QT_TRANSLATE_NOOP("Device", "Blood pressure monitor")
     ),
@@ -53,3 +54,34 @@ class DeviceRow:
 
     def state_label(self) -> str:
         return STATE_LABELS[self.state].text()
+
+
+#: Worst first: the state a group of devices shows is that of its worst member.
+_SEVERITY = (
+    DeviceState.ERROR,
+    DeviceState.OFFLINE,
+    DeviceState.UNKNOWN,
+    DeviceState.PAPER_OUT,
+    DeviceState.PAPER_LOW,
+    DeviceState.BUSY,
+    DeviceState.READY,
+)
+
+
+def summarize(rows: list[DeviceRow], group: str) -> list[DeviceRow]:
+    """Fold the rows ``group.*`` into one row with the worst state and "ready/total"."""
+    members = [r for r in rows if r.device.startswith(group + ".")]
+    if not members:
+        return rows
+    worst = min(members, key=lambda r: _SEVERITY.index(r.state))
+    ready = sum(1 for r in members if r.ok)
+    drivers = ",".join(sorted({r.driver for r in members}))
+    folded = DeviceRow(group, drivers, worst.state, f"{ready}/{len(members)}")
+    out: list[DeviceRow] = []
+    for r in rows:
+        if r.device.startswith(group + "."):
+            if folded not in out:
+                out.append(folded)
+        else:
+            out.append(r)
+    return out

@@ -46,6 +46,7 @@ def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "port
             },
         )
         kiosk = build(settings, engine=RecordingSpeechEngine(), runner=InlineRunner(), demo=True)
+        kiosk.hub.start()
         window = kiosk.window
         window.show()
         for orientation in orientations:

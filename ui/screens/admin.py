@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk import prompts
-from kiosk.devices import DeviceRow
+from kiosk.devices import DeviceRow, summarize
 from ui import navigator
 from ui.context import ScreenContext
 from ui.registry import register_screen
@@ -73,7 +73,7 @@ class AdminScreen(Screen):
         self.ctx.navigator.reset_to(navigator.ATTRACT)
 
     def _on_devices(self, rows: list[DeviceRow]) -> None:
-        self._rows = list(rows)
+        self._rows = summarize(list(rows), "health")
         for cell in self._cells:
             self.table.removeWidget(cell)
             cell.deleteLater()
