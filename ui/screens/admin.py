@@ -76,6 +76,7 @@ class AdminScreen(Screen):
         self._rows = summarize(list(rows), "health")
         for cell in self._cells:
             self.table.removeWidget(cell)
+            cell.hide()  # deleteLater only acts on the next loop pass
             cell.deleteLater()
         self._cells = []
         for r, device in enumerate(self._rows, start=1):

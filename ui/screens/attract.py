@@ -79,6 +79,7 @@ class AttractScreen(Screen):
     def _show_notices(self, notices: list[NoticeView]) -> None:
         for label in self._notice_labels:
             self._notice_layout.removeWidget(label)
+            label.hide()  # deleteLater only acts on the next loop pass
             label.deleteLater()
         self._notice_labels = []
         for notice in notices[:3]:

@@ -131,3 +131,22 @@ def test_simulator_panel_drives_the_kiosk(running: Kiosk, qtbot: QtBot) -> None:
     press("Paper out")
     rows = {r.device: r for r in device_rows(running.backend, running.hub)}
     assert rows["printer"].state.value == "paper_out"
+
+
+@pytest.mark.gui
+def test_refreshed_device_table_shows_each_row_once(running: Kiosk, qtbot: QtBot) -> None:
+    """Old cells must vanish at once, not when their deferred delete runs."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.screens.admin import AdminScreen
+
+    running.ctx.session.begin()
+    running.ctx.navigator.go("admin")
+    screen = running.ctx.navigator.current
+    assert isinstance(screen, AdminScreen)
+    rows = device_rows(running.backend, running.hub)
+    for _ in range(3):
+        screen._on_devices(rows)
+    shown = [w for w in screen.card.findChildren(QLabel) if w.isVisibleTo(screen)]
+    assert len(shown) == 3 * (len(screen._rows) + 1)  # header + one line a device
+    assert sum(1 for w in shown if w.text() == "数据库") == 1
