@@ -136,7 +136,7 @@ def test_simulator_panel_drives_the_kiosk(running: Kiosk, qtbot: QtBot) -> None:
 @pytest.mark.gui
 def test_refreshed_device_table_shows_each_row_once(running: Kiosk, qtbot: QtBot) -> None:
     """Old cells must vanish at once, not when their deferred delete runs."""
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtWidgets import QApplication, QLabel
 
     from ui.screens.admin import AdminScreen
 
@@ -147,6 +147,8 @@ def test_refreshed_device_table_shows_each_row_once(running: Kiosk, qtbot: QtBot
     rows = device_rows(running.backend, running.hub)
     for _ in range(3):
         screen._on_devices(rows)
+    # New cells are shown by a queued call; deferred deletes would need the outer loop.
+    QApplication.processEvents()
     shown = [w for w in screen.card.findChildren(QLabel) if w.isVisibleTo(screen)]
     assert len(shown) == 3 * (len(screen._rows) + 1)  # header + one line a device
     assert sum(1 for w in shown if w.text() == "数据库") == 1
