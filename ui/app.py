@@ -317,12 +317,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = kiosk.window
     kiosk.open_backend_soon()
     kiosk.start_devices_soon()
-    panel = None
-    if args.simulate and not args.quit_when_ready:
-        from ui.dev.simulator_panel import SimulatorPanel
-
-        panel = SimulatorPanel(kiosk.hub.devices)
-        panel.show()
     if settings.display.fullscreen:
         screen = QGuiApplication.primaryScreen()
         window.setGeometry(screen.geometry())
@@ -330,6 +324,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.resize(settings.display.width_px, settings.display.height_px)
         window.show()
+    panel = None
+    if args.simulate and not args.quit_when_ready:
+        from ui.dev.simulator_panel import SimulatorPanel
+
+        panel = SimulatorPanel(kiosk.hub.devices)
+        if not settings.display.fullscreen:
+            panel.move(window.frameGeometry().right() + 16, window.frameGeometry().top())
+        panel.show()
     if args.quit_when_ready:
 
         def ready() -> None:

@@ -111,7 +111,8 @@ class SimulatorPanel(QWidget):
             row = QHBoxLayout()
             row.addWidget(QLabel(kind), 1)
             self._button(row, f"Measure {kind}", lambda m=monitor: bool(m.measure()))
-            self._button(row, f"Cuff/fault {kind}", lambda m=monitor: m.fail_next("movement"))
+            fault = "cuff_loose" if kind == "blood_pressure" else "low_battery"
+            self._button(row, f"Fault {kind}", lambda m=monitor, f=fault: m.fail_next(f))
             self._button(row, f"Offline {kind}", monitor.set_offline)
             self._button(row, f"Online {kind}", monitor.set_online)
             column.addLayout(row)
