@@ -7,11 +7,11 @@ back-end turns one into something it hands on, and nothing here logs values.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from hardware.cards import MIN_KEY_BYTES, card_uid_hash
-from hardware.protocols import CardEvent, DeviceState, DeviceStatus, StateCallback
+from hardware.protocols import CardEvent
+from hardware.status import StatusReporter, deliver
 
 __all__ = ["EventCallback", "StatusReporter", "check_key", "deliver_event", "hash_uid"]
 
@@ -37,41 +37,4 @@ def hash_uid(uid: str, key: bytes) -> str | None:
 
 def deliver_event(callback: EventCallback | None, event: CardEvent) -> None:
     """Call ``on_event``; an exception in it is logged (type only) and never stops a reader."""
-    if callback is None:
-        return
-    try:
-        callback(event)
-    except Exception as exc:
-        _log.error("card event callback raised %s", type(exc).__name__)
-
-
-class StatusReporter:
-    """Thread-safe current :class:`DeviceStatus`; calls ``on_state`` when it changes."""
-
-    def __init__(self, initial: DeviceStatus | None = None) -> None:
-        self._lock = threading.Lock()
-        self._status = initial or DeviceStatus(DeviceState.UNKNOWN, "not started")
-        self._callback: StateCallback | None = None
-
-    def attach(self, callback: StateCallback | None) -> None:
-        with self._lock:
-            self._callback = callback
-
-    def get(self) -> DeviceStatus:
-        with self._lock:
-            return self._status
-
-    def set(self, state: DeviceState, detail: str = "") -> bool:
-        """Set the status and report it if it changed (from the calling thread)."""
-        status = DeviceStatus(state, detail)
-        with self._lock:
-            if status == self._status:
-                return False
-            self._status = status
-            callback = self._callback
-        if callback is not None:
-            try:
-                callback(status)
-            except Exception as exc:
-                _log.error("card reader state callback raised %s", type(exc).__name__)
-        return True
+    deliver(callback, event, "card event")

@@ -6,11 +6,9 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from typing import Any, Final, Literal, TypeAlias, get_args
+from typing import Final, Literal, TypeAlias, get_args
 
-from hardware.protocols import DeviceState, DeviceStatus, StateCallback
+from hardware.status import StatusReporter, deliver
 
 __all__ = [
     "HEALTH_KINDS",
@@ -39,47 +37,6 @@ def check_kind(kind: str) -> HealthKind:
     raise ValueError(
         f"unknown health device kind {kind!r}; choose one of {', '.join(HEALTH_KINDS)}"
     )
-
-
-def deliver(callback: Callable[[Any], None] | None, value: object, what: str) -> None:
-    """Call a user callback; a failure in it is logged (type only) and never stops a back-end.
-
-    Only the exception type is logged: the value may be health data.
-    """
-    if callback is None:
-        return
-    try:
-        callback(value)
-    except Exception as exc:
-        _log.error("%s callback raised %s", what, type(exc).__name__)
-
-
-class StatusReporter:
-    """Thread-safe current :class:`DeviceStatus`; calls ``on_state`` when it changes."""
-
-    def __init__(self, initial: DeviceStatus) -> None:
-        self._lock = threading.Lock()
-        self._status = initial
-        self._callback: StateCallback | None = None
-
-    def attach(self, callback: StateCallback | None) -> None:
-        with self._lock:
-            self._callback = callback
-
-    def get(self) -> DeviceStatus:
-        with self._lock:
-            return self._status
-
-    def set(self, state: DeviceState, detail: str = "") -> bool:
-        """Set the status; report it (from the calling thread) if it changed. True if changed."""
-        status = DeviceStatus(state, detail)
-        with self._lock:
-            if status == self._status:
-                return False
-            self._status = status
-            callback = self._callback
-        deliver(callback, status, "on_state")
-        return True
 
 
 class Backoff:
