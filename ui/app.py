@@ -7,6 +7,7 @@ reaches up or looks anything up globally.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -252,6 +253,15 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+#: Staff commands that need no display: ``community-kiosk <name> …``.
+SUBCOMMANDS = {
+    "passes": "kiosk.cli.passes",  # keygen / issue / verify signed visitor passes
+    "audit": "kiosk.cli.audit",  # verify the hash-chained audit log
+    "purge": "kiosk.cli.purge",  # retention purge (--dry-run shows counts)
+    "keys": "kiosk.cli.keys",  # rotate the field-encryption key
+}
+
+
 def doctor_main(argv: Sequence[str]) -> int:
     """``community-kiosk doctor [--simulate] [--config FILE] [--wait S]``."""
     from kiosk import doctor
@@ -277,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["doctor"]:
         return doctor_main(argv[1:])
+    if argv[:1] and argv[0] in SUBCOMMANDS:
+        module = importlib.import_module(SUBCOMMANDS[argv[0]])
+        return int(module.main(argv[1:]))
     args = parse_args(argv)
     if args.print_default_config:
         sys.stdout.write(default_config_toml())
