@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from kiosk.config import Settings
 
 if TYPE_CHECKING:
+    from kiosk.platform.local import LocalPlatform
     from kiosk.services.admin_auth import AdminAuth
     from kiosk.services.audit import AuditLog
     from kiosk.services.help import HelpService
@@ -39,6 +40,7 @@ class Services:
     help: HelpService
     notices: NoticeService
     admin_auth: AdminAuth
+    platform: LocalPlatform
     card_key: bytes
 
 
@@ -92,6 +94,8 @@ class Backend:
 
     def _open(self) -> Services:
         # Imported here, not at module level: this is what keeps them off the start-up path.
+        from kiosk.platform.local import LocalPlatform
+        from kiosk.security.crypto import FieldCipher
         from kiosk.services.admin_auth import AdminAuth
         from kiosk.services.audit import AuditLog
         from kiosk.services.help import HelpService
@@ -113,5 +117,14 @@ class Backend:
             help=HelpService(db, audit, s.station.station_id),
             notices=NoticeService(db, s.station.community_id),
             admin_auth=AdminAuth(db, s.admin, audit),
+            platform=LocalPlatform(
+                db,
+                audit=audit,
+                cipher=FieldCipher.from_key_dir(s.data_path() / "keys"),
+                community_id=s.station.community_id,
+                station_id=s.station.station_id,
+                kiosk_id=s.station.kiosk_id or s.station.station_id,
+                lockout=s.admin,
+            ),
             card_key=card_key,
         )

@@ -161,6 +161,9 @@ class StationConfig(_Section):
     name: str = Field("幸福里社区服务站", description="Station name shown on the attract screen.")
     station_id: str = Field("station-01", description="Identifier of this kiosk's station.")
     community_id: str = Field("demo", description="Community this station belongs to.")
+    kiosk_id: str = Field(
+        "", description="This kiosk's id when several share a station. Empty: the station id."
+    )
     language: Literal["zh_CN", "en"] = Field(
         "zh_CN", description="Default language at the start of every visit."
     )
@@ -329,6 +332,27 @@ class DevicesConfig(_Section):
 
 
 @_section
+class SecurityConfig(_Section):
+    pass_public_keys: tuple[str, ...] = Field(
+        (),
+        description="PEM files of the platform's pass-signing public keys (several while "
+        "rotating). Kiosks never hold the private key.",
+    )
+    pass_not_before_skew_s: int = Field(
+        60, ge=0, le=300, description="A pass is accepted this many seconds before it starts."
+    )
+    pass_expiry_skew_s: int = Field(
+        300, ge=0, le=300, description="A pass is accepted this many seconds after it ends."
+    )
+
+
+@_section
+class RetentionConfig(_Section):
+    visit_days: int = Field(180, ge=1, description="Days visit records are kept.")
+    photo_days: int = Field(180, ge=1, description="Days visitor photos are kept.")
+
+
+@_section
 class AdminConfig(_Section):
     max_failures: int = Field(5, ge=3, le=10, description="Wrong PINs before a lockout.")
     lockout_s: int = Field(
@@ -362,6 +386,8 @@ class Settings(_Section):
     voice: VoiceConfig = Section(VoiceConfig)
     store: StoreConfig = Section(StoreConfig)
     devices: DevicesConfig = Section(DevicesConfig)
+    security: SecurityConfig = Section(SecurityConfig)
+    retention: RetentionConfig = Section(RetentionConfig)
     admin: AdminConfig = Section(AdminConfig)
     log: LogConfig = Section(LogConfig)
     paths: PathsConfig = Section(PathsConfig)

@@ -10,11 +10,19 @@ this module emits ``BEGIN`` itself, so every session is one real transaction (SE
 and write sessions start with ``BEGIN IMMEDIATE``. The write lock is then taken up front: two
 kiosks sharing one file queue on ``busy_timeout`` instead of failing half-way through a
 read-then-write (as the audit log's "read the last hash, append the next row" does).
+
+Transactions on PostgreSQL: READ COMMITTED would let two kiosks interleave a read-then-write
+(both read "4 failed PINs", both write 5; both see no help call with a retried id, both insert
+it). So write transactions, migrations included, start by taking one transaction-level
+advisory lock (``pg_advisory_xact_lock``), held until commit or rollback: writers queue as on
+SQLite, and readers never wait.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +35,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS_DIR", "Database", "alembic_config"]
+__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS_DIR", "PG_WRITE_LOCK_KEY", "Database", "alembic_config"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +43,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
 _BEGIN_OPTION = "kiosk_sqlite_begin"
+_PG_WRITE_LOCK_OPTION = "kiosk_pg_write_lock"
+# The advisory lock key every write transaction takes on PostgreSQL (ASCII "kioskdb1").
+PG_WRITE_LOCK_KEY = 0x6B696F736B646231
 
 _SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",  # first: switching to WAL may have to wait
@@ -65,14 +76,37 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     cursor = dbapi_connection.cursor()
     try:
         for pragma in _SQLITE_PRAGMAS:
-            cursor.execute(pragma)
+            _execute_waiting(cursor, pragma)
     finally:
         cursor.close()
+
+
+def _execute_waiting(cursor: Any, sql: str) -> None:
+    """Run ``sql``, retrying while the database is locked, for up to ``BUSY_TIMEOUT_MS``.
+
+    ``PRAGMA journal_mode=WAL`` fails at once with "database is locked" when another
+    connection is opening the same new file; unlike other statements it does not wait
+    for ``busy_timeout``. Two kiosks starting together hit this.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute(sql)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _on_postgresql_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(_PG_WRITE_LOCK_OPTION):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK_KEY})")
 
 
 class Database:
@@ -82,11 +116,13 @@ class Database:
         url: The parsed URL.
         engine: The SQLAlchemy engine (shared connection pool).
         is_sqlite: The URL names SQLite (pragmas and ``BEGIN IMMEDIATE`` apply).
+        is_postgresql: The URL names PostgreSQL (write transactions take the advisory lock).
     """
 
     def __init__(self, url: str | URL, *, echo: bool = False) -> None:
         self.url: URL = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.is_postgresql = self.url.get_backend_name() == "postgresql"
         if self.is_sqlite:
             _make_parent_dir(self.url)
         # A shared server may drop idle connections; SQLite connections cannot go stale.
@@ -96,6 +132,9 @@ class Database:
             event.listen(self.engine, "connect", _on_sqlite_connect)
             event.listen(self.engine, "begin", _on_sqlite_begin)
             self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        elif self.is_postgresql:
+            event.listen(self.engine, "begin", _on_postgresql_begin)
+            self._write_engine = self.engine.execution_options(**{_PG_WRITE_LOCK_OPTION: True})
         # expire_on_commit=False: objects read in a session stay readable after it closes.
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -122,8 +161,8 @@ class Database:
         """A session in one transaction: committed when the block ends, rolled back on error.
 
         Args:
-            write: The transaction may write. On SQLite it then starts with
-                ``BEGIN IMMEDIATE`` (the write lock is taken before the first read). Pass
+            write: The transaction may write. It then takes the write lock before the first
+                read: ``BEGIN IMMEDIATE`` on SQLite, the advisory lock on PostgreSQL. Pass
                 ``False`` for read-only work: it never waits for writers.
         """
         factory = self._write_sessions if write else self._read_sessions
@@ -133,8 +172,9 @@ class Database:
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema up to ``revision`` (default: the newest) with Alembic.
 
-        One transaction; on SQLite it holds the write lock from the start, so two kiosks
-        starting together migrate one after the other.
+        One transaction that holds the write lock from the start (SQLite: ``BEGIN
+        IMMEDIATE``; PostgreSQL: the advisory lock), so two kiosks starting together migrate
+        one after the other and the second finds nothing left to do.
         """
         cfg = alembic_config(self.url)
         with self._write_engine.begin() as connection:

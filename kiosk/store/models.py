@@ -1,7 +1,9 @@
 """SQLAlchemy models of the station's local store.
 
 Community → buildings → units → households (rooms) → residents, plus volunteers, notices,
-help requests, the hash-chained audit log and small key/value station settings.
+help requests, the hash-chained audit log and small key/value station settings (migration
+0001); visits and pass redemptions, bills and payments, consents and health records, the
+points ledger, tutorial progress, the outbox, heartbeats and lockouts (migration 0002).
 
 Privacy rules kept by the schema (ARCHITECTURE.md §5, §6):
 
@@ -10,16 +12,22 @@ Privacy rules kept by the schema (ARCHITECTURE.md §5, §6):
   ``phone_enc`` (AES-GCM, added by the encryption work; nullable until then).
 * Card UIDs are never stored: only ``card_uid_hash``, an HMAC-SHA256 under a station key
   (:mod:`kiosk.store.cards`).
-* Audit details carry event facts, never personal data.
+* Audit details and outbox payloads carry event facts and ids, never personal data.
+* Columns ending in ``_enc`` hold AES-GCM values (:mod:`kiosk.security.crypto`), sealed for
+  the context ``"<table>.<column>"``; :data:`ENCRYPTED_COLUMNS` lists them all (key rotation
+  walks it). The ORM objects only ever hold ciphertext.
+* Money is integer fen (分), never floats.
+* ``points_ledger`` is append-only like ``audit_events`` (triggers from migration 0002).
 
 Every timestamp is an aware UTC datetime (:class:`~kiosk.store.types.UTCDateTime`).
 
-NOTE: The initial Alembic migration repeats this schema by hand. Change both together; the
+NOTE: The Alembic migrations repeat this schema by hand. Change both together; the
 ``test_migrations_match_models`` test fails when they drift.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
@@ -33,6 +41,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -40,20 +49,44 @@ from kiosk.store.types import UTCDateTime, utc_now
 
 __all__ = [
     "ACTOR_KINDS",
+    "BILL_KINDS",
+    "BILL_STATUSES",
+    "CONSENT_KINDS",
+    "ENCRYPTED_COLUMNS",
+    "HEALTH_KINDS",
+    "HEALTH_SOURCES",
     "HELP_STATUSES",
+    "LIVE_PAYMENT_STATES",
+    "PAYMENT_METHODS",
+    "PAYMENT_STATES",
+    "PAYMENT_TRANSITIONS",
     "VOLUNTEER_ROLES",
     "AuditEvent",
     "Base",
+    "Bill",
     "Building",
     "Community",
+    "Consent",
+    "EncryptedColumn",
+    "HealthRecord",
+    "Heartbeat",
     "HelpRequest",
     "Household",
+    "Lockout",
     "Notice",
+    "OutboxEvent",
+    "PassRedemption",
+    "Payment",
+    "PointsEntry",
     "Resident",
     "Setting",
+    "TutorialProgress",
     "Unit",
+    "Visit",
+    "VisitPhoto",
     "Volunteer",
     "household_label",
+    "payment_transition_allowed",
 ]
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can name them.
@@ -68,11 +101,44 @@ NAMING_CONVENTION = {
 VOLUNTEER_ROLES = ("volunteer", "staff")
 HELP_STATUSES = ("open", "answered")
 ACTOR_KINDS = ("resident", "volunteer", "admin", "system")
+BILL_KINDS = ("property", "water", "electricity", "gas", "parking", "other")
+BILL_STATUSES = ("open", "paid", "cancelled")
+PAYMENT_METHODS = ("card_balance", "wechat", "alipay")
+# ARCHITECTURE.md §8: draft → confirming → pending → paid | failed | expired | unknown.
+PAYMENT_STATES = ("draft", "confirming", "pending", "paid", "failed", "expired", "unknown")
+# States in which money may move: at most one payment per bill may be in one of them.
+LIVE_PAYMENT_STATES = ("pending", "paid", "unknown")
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"confirming", "expired"}),
+    "confirming": frozenset({"pending", "draft", "expired"}),
+    "pending": frozenset({"paid", "failed", "expired", "unknown"}),
+    # Resolved by asking the platform (on restart and before any retry), never by guessing.
+    "unknown": frozenset({"paid", "failed", "expired"}),
+    "paid": frozenset(),
+    "failed": frozenset(),
+    "expired": frozenset(),
+}
+CONSENT_KINDS = ("health_data", "photo")
+HEALTH_KINDS = (
+    "blood_pressure",
+    "weight",
+    "height",
+    "temperature",
+    "spo2",
+    "glucose",
+    "heart_rate",
+)
+HEALTH_SOURCES = ("device", "manual")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def payment_transition_allowed(old: str, new: str) -> bool:
+    """Whether a payment may move from state ``old`` to ``new`` (:data:`PAYMENT_TRANSITIONS`)."""
+    return new in PAYMENT_TRANSITIONS.get(old, frozenset())
 
 
 def household_label(building_name: str, unit_number: str, room: str) -> str:
@@ -148,7 +214,8 @@ class Resident(Base):
 
     Attributes:
         phone_last4: The last four digits of the phone number, for room + phone lookups.
-        phone_enc: The full phone number, encrypted (AES-GCM); ``None`` until that lands.
+        phone_enc: The full phone number, encrypted (context ``residents.phone_enc``).
+        id_number_enc: The ID number (居民身份证号), encrypted (``residents.id_number_enc``).
         card_uid_hash: HMAC-SHA256 (hex) of the community card UID, or ``None``.
     """
 
@@ -162,6 +229,7 @@ class Resident(Base):
     name: Mapped[str] = mapped_column(String(64))
     phone_last4: Mapped[str | None] = mapped_column(String(4))
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     card_uid_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_elderly: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
@@ -252,3 +320,302 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------------- migration 0002
+
+
+class Visit(Base):
+    """A visitor's stay: checked in at a kiosk, checked out later (or purged by retention).
+
+    ``id`` is a UUID chosen by the caller; it is the idempotency key of the check-in and of
+    the outbox events about the visit.
+
+    Attributes:
+        pass_id: Hex of the pass id when the visitor came with a pass, else ``None``.
+        visitor_name_enc: The visitor's name, encrypted (``visits.visitor_name_enc``).
+        host_household_id: The household visited; ``None`` for the station itself.
+        volunteer_id: The volunteer who registered the visit (assisted mode), if any.
+        on_behalf_of: The resident the volunteer acted for, if any.
+    """
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_station_checked_out", "station_id", "checked_out_at"),
+        Index("ix_visits_checked_in_at", "checked_in_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    pass_id: Mapped[str | None] = mapped_column(String(64))
+    visitor_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    host_household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checkout_kiosk_id: Mapped[str | None] = mapped_column(String(64))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
+    on_behalf_of: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+
+
+class VisitPhoto(Base):
+    """A photo taken at check-in: a file under ``<data_dir>/photos``, purged with the visit.
+
+    Attributes:
+        path: The file, relative to the photos directory (no ``..``, no absolute paths).
+    """
+
+    __tablename__ = "visit_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PassRedemption(Base):
+    """One use of a visitor pass. ``(pass_id, use_number)`` is UNIQUE: this is what makes a
+    one-time pass one-time across every kiosk sharing the database."""
+
+    __tablename__ = "pass_redemptions"
+    __table_args__ = (
+        UniqueConstraint("pass_id", "use_number"),
+        CheckConstraint("use_number >= 1 AND use_number <= uses_allowed", name="use_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pass_id: Mapped[str] = mapped_column(String(64))
+    use_number: Mapped[int] = mapped_column(Integer)
+    uses_allowed: Mapped[int] = mapped_column(Integer)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Bill(Base):
+    """A bill of a household (物业费, 水费, ...). ``amount_fen`` is integer fen (分)."""
+
+    __tablename__ = "bills"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_fen"),
+        CheckConstraint(_in("kind", BILL_KINDS), name="kind"),
+        CheckConstraint(_in("status", BILL_STATUSES), name="status"),
+        Index("ix_bills_household_status", "household_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+class Payment(Base):
+    """A payment of a bill, moving through :data:`PAYMENT_STATES` (ARCHITECTURE.md §8).
+
+    ``idempotency_key`` is UNIQUE (the order's key at the platform), and a partial unique
+    index allows at most one payment per bill in a :data:`LIVE_PAYMENT_STATES` state: a
+    bill is never charged twice.
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_fen"),
+        CheckConstraint(_in("state", PAYMENT_STATES), name="state"),
+        CheckConstraint(_in("method", PAYMENT_METHODS), name="method"),
+        Index(
+            "uq_payments_live_bill",
+            "bill_id",
+            unique=True,
+            sqlite_where=text(_in("state", LIVE_PAYMENT_STATES)),
+            postgresql_where=text(_in("state", LIVE_PAYMENT_STATES)),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    platform_order_id: Mapped[str | None] = mapped_column(String(64))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Consent(Base):
+    """A consent a resident gave (separately per kind, PIPL art. 29/30), and its withdrawal.
+
+    Attributes:
+        version: The version of the consent text the resident saw.
+        withdrawn_at: When it was withdrawn; the data it covered is then purged.
+    """
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CONSENT_KINDS), name="kind"),
+        Index("ix_consents_resident_kind", "resident_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HealthRecord(Base):
+    """One health reading. The value is encrypted JSON (``health_records.value_enc``), e.g.
+    ``{"systolic": 128, "diastolic": 84, "pulse": 72}``; kind and unit are not secret.
+
+    ``id`` is a UUID (idempotency key of the record and its outbox event).
+    """
+
+    __tablename__ = "health_records"
+    __table_args__ = (
+        CheckConstraint(_in("kind", HEALTH_KINDS), name="kind"),
+        CheckConstraint(_in("source", HEALTH_SOURCES), name="source"),
+        Index("ix_health_records_resident_measured", "resident_id", "measured_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    value_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
+
+
+class PointsEntry(Base):
+    """One entry of the append-only points ledger (triggers refuse UPDATE and DELETE).
+
+    The balance is the sum of ``delta``. ``idempotency_key`` is UNIQUE, so an award retried
+    after a crash is not counted twice.
+    """
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (CheckConstraint("delta <> 0", name="delta"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TutorialProgress(Base):
+    """How far a resident got in one tutorial (highest step reached, completion time)."""
+
+    __tablename__ = "tutorial_progress"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "tutorial_id"),
+        CheckConstraint("step >= 0", name="step"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    tutorial_id: Mapped[str] = mapped_column(String(64))
+    step: Mapped[int] = mapped_column(Integer)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxEvent(Base):
+    """A write waiting for delivery to the platform (transactional outbox).
+
+    Written in the same transaction as the business row it announces. ``id`` orders
+    delivery; ``idempotency_key`` (UNIQUE) is sent with it so the platform keeps it once.
+
+    Attributes:
+        payload: Canonical JSON of ids and facts, never personal data: the sync worker reads
+            (and decrypts) the business row when it delivers.
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_delivered_at", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Heartbeat(Base):
+    """The latest heartbeat of each kiosk (one row per kiosk, replaced on every beat).
+
+    Attributes:
+        status: JSON of the reported status (versions, device states, outbox depth).
+        audit_head: The audit head hash acknowledged with this beat.
+    """
+
+    __tablename__ = "heartbeats"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    app_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(Text)
+    audit_head: Mapped[str] = mapped_column(String(64))
+    audit_count: Mapped[int] = mapped_column(Integer)
+
+
+class Lockout(Base):
+    """Consecutive failures and lock of one subject (``volunteer:<id>``, ``room:<b>|<u>|<r>``).
+
+    The row is removed on success. Kept in the database so restarts do not clear it and
+    kiosks sharing the database share it.
+    """
+
+    __tablename__ = "lockouts"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedColumn:
+    """A column holding :class:`~kiosk.security.crypto.FieldCipher` values.
+
+    Attributes:
+        table: Table name.
+        column: Column name.
+        pk: The table's (single) primary-key column.
+    """
+
+    table: str
+    column: str
+    pk: str
+
+    @property
+    def context(self) -> str:
+        """The encryption context (associated data) of the column: ``"table.column"``."""
+        return f"{self.table}.{self.column}"
+
+
+# Every encrypted column. NOTE: add new ones here, or key rotation will leave them behind
+# (test_every_binary_enc_column_is_registered checks the models).
+ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
+    EncryptedColumn("residents", "phone_enc", "id"),
+    EncryptedColumn("residents", "id_number_enc", "id"),
+    EncryptedColumn("visits", "visitor_name_enc", "id"),
+    EncryptedColumn("health_records", "value_enc", "id"),
+)

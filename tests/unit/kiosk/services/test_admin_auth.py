@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -218,12 +217,11 @@ def test_locked_attempts_do_not_check_the_pin(
     assert result.failures == CFG.max_failures
 
 
-def test_lockout_survives_a_restart(
-    ready: AdminAuth, db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+def test_lockout_survives_a_restart(ready: AdminAuth, db: Database, clock: FakeClock) -> None:
     locked = _fail(ready, CFG.max_failures)
     db.dispose()
-    reopened = Database.sqlite_file(tmp_path / "kiosk-test.db", migrate=True)
+    reopened = Database(db.url)
+    reopened.migrate()
     try:
         again = AdminAuth(reopened, CFG, AuditLog(reopened, clock=clock), clock=clock)
         assert again.locked_until() == locked.locked_until

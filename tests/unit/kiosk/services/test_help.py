@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -39,13 +38,13 @@ def _audit_rows(db: Database) -> list[AuditEvent]:
 
 
 def test_request_is_durable_before_it_returns(
-    help_service: HelpService, clock: FakeClock, tmp_path: Path
+    help_service: HelpService, db: Database, clock: FakeClock
 ) -> None:
     ticket = help_service.request("payment_select", "elderly")
     assert ticket.created_at == clock.now
     assert uuid.UUID(ticket.id).version == 4
     # A second connection (another process, or the kiosk after a crash) sees both rows.
-    other = Database.sqlite_file(tmp_path / "kiosk-test.db")
+    other = Database(db.url)
     try:
         with other.session(write=False) as session:
             row = session.get(HelpRequest, ticket.id)

@@ -1,0 +1,57 @@
+"""Shared bits of the maintenance commands: ``--config``, settings, the database.
+
+NOTE: Qt-free zone.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Final
+
+from kiosk.config import Settings, load_settings
+from kiosk.store.db import Database
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "KEYS_DIR",
+    "add_config_argument",
+    "open_database",
+    "resolve_settings",
+]
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+KEYS_DIR: Final = "keys"
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="configuration file (default: the kiosk's usual kiosk.toml)",
+    )
+
+
+def resolve_settings(args: argparse.Namespace, settings: Settings | None) -> Settings:
+    """``settings`` if the caller passed them and no ``--config`` was given, else the file.
+
+    Raises:
+        kiosk.config.ConfigError: The file cannot be used.
+    """
+    config: Path | None = args.config
+    if settings is not None and config is None:
+        return settings
+    return load_settings(config)
+
+
+def open_database(settings: Settings, *, migrate: bool) -> Database:
+    """The station database named by ``settings`` (migrated to the newest schema if asked)."""
+    db = Database(settings.database_url())
+    if migrate:
+        db.migrate()
+    return db

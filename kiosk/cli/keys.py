@@ -1,0 +1,151 @@
+"""``community-kiosk keys …``: the field encryption key ring.
+
+::
+
+    keys status [--config PATH]
+    keys rotate [--batch N] [--config PATH]
+
+``status`` prints the current key id, any retiring key, and for every encrypted column how
+many values use each key id. ``rotate`` makes a new key, re-encrypts every encrypted column
+(one transaction per table, with progress), then deletes the old key; run it with the
+kiosks stopped (see :mod:`kiosk.services.key_rotation`). An interrupted rotation is resumed
+by running it again.
+
+Key files: ``<data_dir>/keys/field-aes.key`` (current key, 32 raw bytes, mode 0600) and,
+during a rotation only, ``field-aes.key.retiring`` (the previous key, same format). The
+format is described in :mod:`kiosk.security.crypto`.
+
+Exit status 0; 1 when the old key had to be kept (values still use it, or one could not be
+decrypted); 2 on usage, configuration, key-file or database errors.
+
+NOTE: Qt-free zone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    KEYS_DIR,
+    add_config_argument,
+    open_database,
+    resolve_settings,
+)
+from kiosk.config import ConfigError, Settings
+from kiosk.keys import KeyFileError
+from kiosk.security.crypto import KeyRing, load_keyring
+from kiosk.services.audit import AuditLog
+from kiosk.services.key_rotation import DEFAULT_BATCH, RotationError, key_usage, rotate_field_key
+
+__all__ = ["main"]
+
+
+def _batch(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("batch must be a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("batch must be at least 1")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="community-kiosk keys", description="Manage the field encryption key."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    status = commands.add_parser("status", help="key ids and how many values use each")
+    add_config_argument(status)
+    rotate = commands.add_parser("rotate", help="new key, re-encrypt everything, retire the old")
+    rotate.add_argument(
+        "--batch",
+        type=_batch,
+        default=DEFAULT_BATCH,
+        metavar="N",
+        help=f"rows per progress step (default {DEFAULT_BATCH})",
+    )
+    add_config_argument(rotate)
+    return parser
+
+
+def _kid(key_id: int) -> str:
+    return f"{key_id:#04x}"
+
+
+def main(
+    argv: list[str],
+    *,
+    settings: Settings | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run ``community-kiosk keys`` with ``argv`` (the words after ``keys``)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        resolved = resolve_settings(args, settings)
+    except ConfigError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    keys_dir = resolved.data_path() / KEYS_DIR
+    try:
+        db = open_database(resolved, migrate=True)
+    except SQLAlchemyError as exc:
+        err.write(f"error: cannot open the station database: {type(exc).__name__}\n")
+        return EXIT_USAGE
+    try:
+        if args.command == "status":
+            return _status(usage=key_usage(db), ring=load_keyring(keys_dir), out=out)
+        out.write("rotating the field key; the kiosks of this station must be stopped\n")
+
+        def progress(table: str, done: int, total: int) -> None:
+            out.write(f"  {table}: {done}/{total}\n")
+            out.flush()
+
+        report = rotate_field_key(
+            db, keys_dir, audit=AuditLog(db), batch_size=args.batch, progress=progress
+        )
+        reencrypted = sum(report.reencrypted.values())
+        old = ", ".join(_kid(k) for k in report.old_key_ids) or "none"
+        out.write(f"new key {_kid(report.new_key_id)}; re-encrypted {reencrypted} values\n")
+        if report.retired:
+            out.write(f"old key {old} retired\n")
+            return EXIT_OK
+        out.write(
+            f"old key {old} kept: {report.remaining_old} values still use it "
+            "(a kiosk was running?); run `keys rotate` again\n"
+        )
+        return EXIT_FAILED
+    except RotationError as exc:
+        err.write(f"error: {exc}; the old key is kept, nothing else changed in that table\n")
+        return EXIT_FAILED
+    except KeyFileError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except (SQLAlchemyError, OSError) as exc:
+        err.write(f"error: {type(exc).__name__}: the rotation stopped; run it again\n")
+        return EXIT_USAGE
+    finally:
+        db.dispose()
+
+
+def _status(*, usage: dict[str, Counter[int]], ring: KeyRing, out: TextIO) -> int:
+    retiring = ", ".join(_kid(k) for k in ring.retiring_ids) or "none"
+    out.write(f"current key {_kid(ring.current_id)}; retiring: {retiring}\n")
+    for context, counter in usage.items():
+        parts = ", ".join(f"{_kid(k)}: {n}" for k, n in sorted(counter.items())) or "no values"
+        out.write(f"  {context}: {parts}\n")
+    return EXIT_OK
