@@ -348,6 +348,22 @@ This visit ends in {0} seconds.</translation>
       <source>Something went wrong. Please try again or call a volunteer.</source>
       <translation>Something went wrong. Please try again or call a volunteer.</translation>
     </message>
+    <message>
+      <source>Volunteer sign-in. Enter your volunteer PIN, then press OK.</source>
+      <translation>Volunteer sign-in. Enter your volunteer PIN, then press OK.</translation>
+    </message>
+    <message>
+      <source>Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes.</source>
+      <translation>Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes.</translation>
+    </message>
+    <message>
+      <source>This volunteer has no PIN yet. Please ask the station staff to set one.</source>
+      <translation>This volunteer has no PIN yet. Please ask the station staff to set one.</translation>
+    </message>
+    <message>
+      <source>Volunteer {name} is signed in. Assisted mode is on.</source>
+      <translation>Volunteer {name} is signed in. Assisted mode is on.</translation>
+    </message>
   </context>
   <context>
     <name>Screen</name>
@@ -373,6 +389,13 @@ This visit ends in {0} seconds.</translation>
     <message>
       <source>Call a volunteer</source>
       <translation>Call a volunteer</translation>
+    </message>
+  </context>
+  <context>
+    <name>VolunteerPinScreen</name>
+    <message>
+      <source>Volunteer sign-in</source>
+      <translation>Volunteer sign-in</translation>
     </message>
   </context>
 </TS>

@@ -348,6 +348,22 @@ This visit ends in {0} seconds.</source>
       <source>Something went wrong. Please try again or call a volunteer.</source>
       <translation>出了点问题，请再试一次，或呼叫志愿者。</translation>
     </message>
+    <message>
+      <source>Volunteer sign-in. Enter your volunteer PIN, then press OK.</source>
+      <translation>志愿者登录。请输入您的志愿者密码，然后点“确定”。</translation>
+    </message>
+    <message>
+      <source>Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes.</source>
+      <translation>密码错误次数过多，志愿者登录已锁定 {minutes} 分钟。</translation>
+    </message>
+    <message>
+      <source>This volunteer has no PIN yet. Please ask the station staff to set one.</source>
+      <translation>这位志愿者还没有设置密码，请找服务站工作人员设置。</translation>
+    </message>
+    <message>
+      <source>Volunteer {name} is signed in. Assisted mode is on.</source>
+      <translation>志愿者 {name} 已登录，现在是协助办理模式。</translation>
+    </message>
   </context>
   <context>
     <name>Screen</name>
@@ -373,6 +389,13 @@ This visit ends in {0} seconds.</source>
     <message>
       <source>Call a volunteer</source>
       <translation>呼叫志愿者</translation>
+    </message>
+  </context>
+  <context>
+    <name>VolunteerPinScreen</name>
+    <message>
+      <source>Volunteer sign-in</source>
+      <translation>志愿者登录</translation>
     </message>
   </context>
 </TS>

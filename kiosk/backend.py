@@ -110,6 +110,17 @@ class Backend:
         if self._demo:
             seed_demo(db, community_id=s.station.community_id, card_key=card_key)
         audit = AuditLog(db)
+        platform = LocalPlatform(
+            db,
+            audit=audit,
+            cipher=FieldCipher.from_key_dir(s.data_path() / "keys"),
+            community_id=s.station.community_id,
+            station_id=s.station.station_id,
+            kiosk_id=s.station.kiosk_id or s.station.station_id,
+            lockout=s.admin,
+        )
+        if self._demo:
+            _enroll_demo_pins(db, platform)
         log.info("station database open (%s)", db.engine.dialect.name)
         return Services(
             database=db,
@@ -117,14 +128,22 @@ class Backend:
             help=HelpService(db, audit, s.station.station_id),
             notices=NoticeService(db, s.station.community_id),
             admin_auth=AdminAuth(db, s.admin, audit),
-            platform=LocalPlatform(
-                db,
-                audit=audit,
-                cipher=FieldCipher.from_key_dir(s.data_path() / "keys"),
-                community_id=s.station.community_id,
-                station_id=s.station.station_id,
-                kiosk_id=s.station.kiosk_id or s.station.station_id,
-                lockout=s.admin,
-            ),
+            platform=platform,
             card_key=card_key,
         )
+
+
+#: Every demo volunteer's PIN (demo data only; a real station enrols PINs per volunteer).
+DEMO_VOLUNTEER_PIN = "482916"
+
+
+def _enroll_demo_pins(db: Database, platform: LocalPlatform) -> None:
+    from sqlalchemy import select
+
+    from kiosk.platform.api import Actor
+    from kiosk.store.models import Volunteer
+
+    with db.session(write=False) as session:
+        missing = list(session.scalars(select(Volunteer.id).where(Volunteer.pin_hash.is_(None))))
+    for volunteer_id in missing:
+        platform.enroll_volunteer_pin(volunteer_id, DEMO_VOLUNTEER_PIN, actor=Actor.admin())

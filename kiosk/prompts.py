@@ -100,3 +100,19 @@ VOICE_TEST = _p(
 TASK_FAILED = _p(
     QT_TRANSLATE_NOOP("Prompt", "Something went wrong. Please try again or call a volunteer.")
 )
+VOLUNTEER_PIN = _p(
+    QT_TRANSLATE_NOOP("Prompt", "Volunteer sign-in. Enter your volunteer PIN, then press OK.")
+)
+VOLUNTEER_LOCKED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes."
+    )
+)
+VOLUNTEER_NO_PIN = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "This volunteer has no PIN yet. Please ask the station staff to set one."
+    )
+)
+VOLUNTEER_SIGNED_IN = _p(
+    QT_TRANSLATE_NOOP("Prompt", "Volunteer {name} is signed in. Assisted mode is on.")
+)

@@ -38,6 +38,7 @@ from kiosk.devices import DeviceRow  # noqa: E402
 from kiosk.flows.admin import AdminFlow  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
+from kiosk.flows.volunteer import VolunteerFlow  # noqa: E402
 from kiosk.hub import DeviceHub  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
@@ -161,6 +162,12 @@ def build(
         lambda: device_rows(backend, hub),
         max_failures=settings.admin.max_failures,
     )
+    volunteer = VolunteerFlow(
+        lambda: backend.services().platform,
+        session,
+        tasks,
+        max_failures=settings.admin.max_failures,
+    )
     ctx = ScreenContext(
         settings=settings,
         session=session,
@@ -172,26 +179,34 @@ def build(
         help=help_flow,
         notices=notices,
         admin=admin,
+        volunteer=volunteer,
     )
     window = KioskWindow(ctx, stack)
     load_all()
     window.add_screens()
     navigator.reset_to(nav.ATTRACT)
-    _wire_devices(hub, session)
+    _wire_devices(hub, session, volunteer)
     return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks, hub=hub)
 
 
-def _wire_devices(hub: DeviceHub, session: VisitorSession) -> None:
-    """Visit rules that come from devices: a card starts a visit; removing the card that
-    started it ends it; the end of a visit drops slips kept for reprint (they hold personal
-    data)."""
+def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerFlow) -> None:
+    """Visit rules that come from devices. A card is first offered to the volunteer sign-in
+    (a volunteer's card leads to the PIN screen); any other card starts a visit, and removing
+    the card that started it ends it. The end of a visit drops slips kept for reprint (they
+    hold personal data)."""
     started_by: list[str | None] = []
+
+    def resident_card(uid_hash: str | None) -> None:
+        if not session.active:
+            session.begin()
+            started_by[:] = [uid_hash]
 
     def on_card(event: CardEvent) -> None:
         if event.kind == "inserted":
-            if not session.active:
-                session.begin()
-                started_by[:] = [event.uid_hash]
+            if event.uid_hash is None:
+                resident_card(None)
+            else:
+                volunteer.card_presented(event.uid_hash)
         elif started_by and started_by[0] == event.uid_hash and session.active:
             session.end(EndReason.CARD_REMOVED)
 
@@ -201,7 +216,12 @@ def _wire_devices(hub: DeviceHub, session: VisitorSession) -> None:
         if spool is not None:
             spool.clear()
 
+    def on_volunteer_card(_masked: str) -> None:
+        session.begin()
+
     hub.card_event.connect(on_card)
+    volunteer.not_a_volunteer.connect(resident_card)
+    volunteer.card_recognised.connect(on_volunteer_card)
     session.ended.connect(on_ended)
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kiosk.flows.admin import AdminFlow
     from kiosk.flows.help import HelpFlow
     from kiosk.flows.notices import NoticesFlow
+    from kiosk.flows.volunteer import VolunteerFlow
     from ui.navigator import Navigator
 
 
@@ -30,4 +31,5 @@ class ScreenContext:
     help: HelpFlow
     notices: NoticesFlow
     admin: AdminFlow
+    volunteer: VolunteerFlow
     extras: dict[str, object] = field(default_factory=dict)
