@@ -349,8 +349,8 @@ This visit ends in {0} seconds.</translation>
       <translation>Something went wrong. Please try again or call a volunteer.</translation>
     </message>
     <message>
-      <source>Volunteer sign-in. Enter your volunteer PIN, then press OK.</source>
-      <translation>Volunteer sign-in. Enter your volunteer PIN, then press OK.</translation>
+      <source>Please enter your volunteer PIN, then press OK.</source>
+      <translation>Please enter your volunteer PIN, then press OK.</translation>
     </message>
     <message>
       <source>Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes.</source>

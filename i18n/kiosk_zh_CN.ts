@@ -349,8 +349,8 @@ This visit ends in {0} seconds.</source>
       <translation>出了点问题，请再试一次，或呼叫志愿者。</translation>
     </message>
     <message>
-      <source>Volunteer sign-in. Enter your volunteer PIN, then press OK.</source>
-      <translation>志愿者登录。请输入您的志愿者密码，然后点“确定”。</translation>
+      <source>Please enter your volunteer PIN, then press OK.</source>
+      <translation>请输入您的志愿者密码，然后点“确定”。</translation>
     </message>
     <message>
       <source>Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes.</source>

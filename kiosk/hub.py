@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -34,12 +35,44 @@ class DeviceHub(QObject):
     health_reading = Signal(object)
     state_changed = Signal(str, object)
 
-    def __init__(self, devices: DeviceSet, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        devices: DeviceSet | Callable[[], DeviceSet],
+        parent: QObject | None = None,
+    ) -> None:
+        """``devices`` is the device set, or a factory for it: creating the devices imports
+        OpenCV, Pillow and the drivers, so ``main`` calls :meth:`load` on a worker after the
+        first frame instead of on the start-up path."""
         super().__init__(parent)
-        self.devices = devices
+        self._factory: Callable[[], DeviceSet] | None = None
+        self._devices: DeviceSet | None = None
+        if isinstance(devices, DeviceSet):
+            self._devices = devices
+        else:
+            self._factory = devices
         self._states: dict[str, DeviceStatus] = {}
         self._lock = threading.Lock()
         self._started = False
+
+    @property
+    def devices(self) -> DeviceSet:
+        """The device set (creates it here if :meth:`load` has not run: workers only)."""
+        if self._devices is None:
+            self.load()
+        assert self._devices is not None
+        return self._devices
+
+    @property
+    def loaded(self) -> bool:
+        return self._devices is not None
+
+    def load(self) -> DeviceSet:
+        """Create the devices (blocking: imports drivers). Thread-safe, once."""
+        with self._lock:
+            if self._devices is None:
+                assert self._factory is not None
+                self._devices = self._factory()
+            return self._devices
 
     def state(self, key: str) -> DeviceStatus:
         """Last reported state (UNKNOWN until the device said anything)."""
@@ -63,10 +96,10 @@ class DeviceHub(QObject):
             self._safely(key, monitor.start, self._on_reading, self._state_cb(key))
 
     def stop(self) -> None:
-        if not self._started:
+        if not self._started or self._devices is None:
             return
         self._started = False
-        d = self.devices
+        d = self._devices
         running: list[Any] = [d.camera, d.card_reader, *d.health.values()]
         for device in running:
             if device is not None:

@@ -100,9 +100,7 @@ VOICE_TEST = _p(
 TASK_FAILED = _p(
     QT_TRANSLATE_NOOP("Prompt", "Something went wrong. Please try again or call a volunteer.")
 )
-VOLUNTEER_PIN = _p(
-    QT_TRANSLATE_NOOP("Prompt", "Volunteer sign-in. Enter your volunteer PIN, then press OK.")
-)
+VOLUNTEER_PIN = _p(QT_TRANSLATE_NOOP("Prompt", "Please enter your volunteer PIN, then press OK."))
 VOLUNTEER_LOCKED = _p(
     QT_TRANSLATE_NOOP(
         "Prompt", "Too many wrong PINs. Volunteer sign-in is locked for {minutes} minutes."

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from kiosk.keys import load_or_create_key  # noqa: E402
 # isort: split
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QFont, QGuiApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication, QStackedWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget  # noqa: E402
 
 from hardware.protocols import CardEvent  # noqa: E402
 from kiosk.devices import DeviceRow  # noqa: E402
@@ -78,9 +78,15 @@ class Kiosk:
         """Open the store on a worker once the first frame is up."""
         QTimer.singleShot(0, lambda: self.runner.run(self.backend.open, None, _backend_failed))
 
-    def start_devices_soon(self) -> None:
-        """Start the camera, card reader and health devices once the first frame is up."""
-        QTimer.singleShot(0, self.hub.start)
+    def start_devices_soon(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Create the devices on a worker once the first frame is up, then start them."""
+
+        def started(_devices: object) -> None:
+            self.hub.start()
+            if on_ready is not None:
+                on_ready()
+
+        QTimer.singleShot(0, lambda: self.runner.run(self.hub.load, started, _devices_failed))
 
     def shutdown(self) -> None:
         self.hub.stop()
@@ -90,6 +96,10 @@ class Kiosk:
         self.window.ctx.session.blockSignals(True)
         self.window.deleteLater()
         self.backend.close()
+
+
+def _devices_failed(exc: BaseException) -> None:
+    log.error("devices could not be created: %s", type(exc).__name__)
 
 
 def _backend_failed(exc: BaseException) -> None:
@@ -143,10 +153,12 @@ def build(
         backend.open()
     language = LanguageService(settings.station.language)
     speech = engine or create_speech_engine(settings.voice.engine)
-    devices = create_devices(
-        settings, card_key=card_key, speech=speech, card_reader=_wedge_reader(settings, card_key)
+    wedge = _wedge_reader(settings, card_key)
+    hub = DeviceHub(
+        lambda: create_devices(settings, card_key=card_key, speech=speech, card_reader=wedge)
     )
-    hub = DeviceHub(devices)
+    if isinstance(tasks, InlineRunner):
+        hub.load()
     voice = VoiceService(speech, settings.voice, language=lambda: language.current)
     session = VisitorSession()
     idle = IdleWatcher(session, settings.session)
@@ -212,7 +224,7 @@ def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerF
 
     def on_ended(_reason: object) -> None:
         started_by.clear()
-        spool = getattr(hub.devices.printer, "spool", None)
+        spool = getattr(hub.devices.printer, "spool", None) if hub.loaded else None
         if spool is not None:
             spool.clear()
 
@@ -349,7 +361,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = kiosk.window
     kiosk.open_backend_soon()
-    kiosk.start_devices_soon()
+    panel: list[QWidget] = []
+
+    def show_panel() -> None:
+        if not args.simulate or args.quit_when_ready:
+            return
+        from ui.dev.simulator_panel import SimulatorPanel
+
+        panel.append(SimulatorPanel(kiosk.hub.devices))
+        if not settings.display.fullscreen:
+            panel[0].move(window.frameGeometry().right() + 16, window.frameGeometry().top())
+        panel[0].show()
+
+    kiosk.start_devices_soon(show_panel)
     if settings.display.fullscreen:
         screen = QGuiApplication.primaryScreen()
         window.setGeometry(screen.geometry())
@@ -357,14 +381,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.resize(settings.display.width_px, settings.display.height_px)
         window.show()
-    panel = None
-    if args.simulate and not args.quit_when_ready:
-        from ui.dev.simulator_panel import SimulatorPanel
-
-        panel = SimulatorPanel(kiosk.hub.devices)
-        if not settings.display.fullscreen:
-            panel.move(window.frameGeometry().right() + 16, window.frameGeometry().top())
-        panel.show()
     if args.quit_when_ready:
 
         def ready() -> None:
