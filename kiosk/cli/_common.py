@@ -6,6 +6,7 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -55,3 +56,18 @@ def open_database(settings: Settings, *, migrate: bool) -> Database:
     if migrate:
         db.migrate()
     return db
+
+
+def positive_int(what: str) -> Callable[[str], int]:
+    """An argparse ``type=`` for a whole number of at least 1, naming ``what`` in errors."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{what} must be at least 1")
+        return value
+
+    return parse

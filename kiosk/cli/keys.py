@@ -37,6 +37,7 @@ from kiosk.cli._common import (
     KEYS_DIR,
     add_config_argument,
     open_database,
+    positive_int,
     resolve_settings,
 )
 from kiosk.config import ConfigError, Settings
@@ -46,16 +47,6 @@ from kiosk.services.audit import AuditLog
 from kiosk.services.key_rotation import DEFAULT_BATCH, RotationError, key_usage, rotate_field_key
 
 __all__ = ["main"]
-
-
-def _batch(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("batch must be a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("batch must be at least 1")
-    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     rotate = commands.add_parser("rotate", help="new key, re-encrypt everything, retire the old")
     rotate.add_argument(
         "--batch",
-        type=_batch,
+        type=positive_int("batch"),
         default=DEFAULT_BATCH,
         metavar="N",
         help=f"rows per progress step (default {DEFAULT_BATCH})",

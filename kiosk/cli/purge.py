@@ -29,6 +29,7 @@ from kiosk.cli._common import (
     EXIT_USAGE,
     add_config_argument,
     open_database,
+    positive_int,
     resolve_settings,
 )
 from kiosk.config import ConfigError, Settings
@@ -44,16 +45,6 @@ from kiosk.services.retention import (
 __all__ = ["main"]
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("days must be a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("days must be at least 1")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="community-kiosk purge",
@@ -62,14 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true", help="only count, delete nothing")
     parser.add_argument(
         "--visit-days",
-        type=_days,
+        type=positive_int("days"),
         default=DEFAULT_RETENTION_DAYS,
         metavar="N",
         help=f"keep visits this many days (default {DEFAULT_RETENTION_DAYS})",
     )
     parser.add_argument(
         "--photo-days",
-        type=_days,
+        type=positive_int("days"),
         default=None,
         metavar="N",
         help="keep visit photos this many days (default: as --visit-days)",
