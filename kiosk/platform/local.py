@@ -271,6 +271,23 @@ class LocalPlatform:
             log.warning("station database unavailable: %s", type(exc).__name__)
             raise PlatformUnavailableError() from exc
 
+    def _publish(
+        self,
+        session: Session,
+        event_type: str,
+        actor: Actor,
+        facts: dict[str, DetailValue],
+        *,
+        key: str,
+        extra: dict[str, DetailValue],
+        at: datetime,
+    ) -> None:
+        """A write the platform must hear about: its outbox event (``facts`` plus ``extra``,
+        delivered once under ``key``) and its audit entry (``facts``), both in the caller's
+        transaction, so neither can exist without the other."""
+        add_event(session, kind=event_type, idempotency_key=key, payload=facts | extra, at=at)
+        self._record(session, event_type, actor, facts)
+
     def _record(
         self,
         session: Session,
@@ -686,14 +703,15 @@ class LocalPlatform:
                 facts["household_id"] = visit.host_household_id
             if pass_hex is not None:
                 facts["pass_id"] = pass_hex
-            add_event(
+            self._publish(
                 session,
-                kind=EVENT_VISIT_CHECKED_IN,
-                idempotency_key=f"{EVENT_VISIT_CHECKED_IN}:{visit_id}",
-                payload=facts | {"station": self._station_id, "at": _iso(at)},
+                EVENT_VISIT_CHECKED_IN,
+                actor,
+                facts,
+                key=f"{EVENT_VISIT_CHECKED_IN}:{visit_id}",
+                extra={"station": self._station_id, "at": _iso(at)},
                 at=at,
             )
-            self._record(session, EVENT_VISIT_CHECKED_IN, actor, facts)
             return self._visit_view(session, row)
 
     def check_out(self, visit_id: str, *, actor: Actor) -> Visit:
@@ -710,14 +728,15 @@ class LocalPlatform:
             row.checkout_kiosk_id = self._kiosk_id
             session.flush()
             facts: dict[str, DetailValue] = {"visit_id": key, "kiosk": self._kiosk_id}
-            add_event(
+            self._publish(
                 session,
-                kind=EVENT_VISIT_CHECKED_OUT,
-                idempotency_key=f"{EVENT_VISIT_CHECKED_OUT}:{key}",
-                payload=facts | {"station": self._station_id, "at": _iso(now)},
+                EVENT_VISIT_CHECKED_OUT,
+                actor,
+                facts,
+                key=f"{EVENT_VISIT_CHECKED_OUT}:{key}",
+                extra={"station": self._station_id, "at": _iso(now)},
                 at=now,
             )
-            self._record(session, EVENT_VISIT_CHECKED_OUT, actor, facts)
             return self._visit_view(session, row)
 
     def visits_inside(self) -> list[Visit]:
@@ -800,14 +819,15 @@ class LocalPlatform:
                 "screen": screen_id,
                 "mode": mode,
             }
-            add_event(
+            self._publish(
                 session,
-                kind=EVENT_HELP_REQUESTED,
-                idempotency_key=f"{EVENT_HELP_REQUESTED}:{help_id}",
-                payload=facts | {"kiosk": self._kiosk_id, "at": _iso(now)},
+                EVENT_HELP_REQUESTED,
+                actor,
+                facts,
+                key=f"{EVENT_HELP_REQUESTED}:{help_id}",
+                extra={"kiosk": self._kiosk_id, "at": _iso(now)},
                 at=now,
             )
-            self._record(session, EVENT_HELP_REQUESTED, actor, facts)
         return HelpTicket(id=help_id, created_at=now)
 
     def heartbeat(self, status: HeartbeatStatus) -> HeartbeatAck:
@@ -958,14 +978,15 @@ class LocalPlatform:
                 "kind": kind,
                 "version": version,
             }
-            add_event(
+            self._publish(
                 session,
-                kind=EVENT_CONSENT_GIVEN,
-                idempotency_key=f"{EVENT_CONSENT_GIVEN}:{self._station_id}:{row.id}",
-                payload=facts | {"at": _iso(now)},
+                EVENT_CONSENT_GIVEN,
+                actor,
+                facts,
+                key=f"{EVENT_CONSENT_GIVEN}:{self._station_id}:{row.id}",
+                extra={"at": _iso(now)},
                 at=now,
             )
-            self._record(session, EVENT_CONSENT_GIVEN, actor, facts)
             return self._consent_info(row)
 
     def withdraw_consent(self, resident_id: int, kind: ConsentKind, *, actor: Actor) -> int:
@@ -989,17 +1010,18 @@ class LocalPlatform:
                     "kind": kind,
                     "count": len(rows),
                 }
-                add_event(
+                self._publish(
                     session,
-                    kind=EVENT_CONSENT_WITHDRAWN,
-                    idempotency_key=(
+                    EVENT_CONSENT_WITHDRAWN,
+                    actor,
+                    facts,
+                    key=(
                         f"{EVENT_CONSENT_WITHDRAWN}:{self._station_id}:"
                         + ",".join(str(r.id) for r in rows)
                     )[:255],
-                    payload=facts | {"at": _iso(now)},
+                    extra={"at": _iso(now)},
                     at=now,
                 )
-                self._record(session, EVENT_CONSENT_WITHDRAWN, actor, facts)
             return len(rows)
 
     def consent_status(self, resident_id: int, kind: ConsentKind) -> ConsentInfo | None:
@@ -1054,14 +1076,15 @@ class LocalPlatform:
                 "source": reading.source,
                 "kiosk": self._kiosk_id,
             }
-            add_event(
+            self._publish(
                 session,
-                kind=EVENT_HEALTH_RECORDED,
-                idempotency_key=f"{EVENT_HEALTH_RECORDED}:{record_id}",
-                payload=facts | {"resident_id": reading.resident_id, "at": _iso(measured_at)},
+                EVENT_HEALTH_RECORDED,
+                actor,
+                facts,
+                key=f"{EVENT_HEALTH_RECORDED}:{record_id}",
+                extra={"resident_id": reading.resident_id, "at": _iso(measured_at)},
                 at=now,
             )
-            self._record(session, EVENT_HEALTH_RECORDED, actor, facts)
             return self._health_view(row)
 
     def health_history(
