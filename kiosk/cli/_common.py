@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
-from kiosk.config import Settings, load_settings
+from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.store.db import Database
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "KEYS_DIR",
     "add_config_argument",
     "open_database",
+    "parse_command",
+    "positive_int",
     "resolve_settings",
 ]
 
@@ -48,6 +50,28 @@ def resolve_settings(args: argparse.Namespace, settings: Settings | None) -> Set
     if settings is not None and config is None:
         return settings
     return load_settings(config)
+
+
+def parse_command(
+    parser: argparse.ArgumentParser,
+    argv: list[str],
+    settings: Settings | None,
+    err: TextIO,
+) -> tuple[argparse.Namespace, Settings] | int:
+    """Parse ``argv`` and resolve the settings, or the exit code to return.
+
+    Usage errors return argparse's code (it has printed the usage message); a bad
+    configuration is written to ``err`` and returns ``EXIT_USAGE``.
+    """
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args, resolve_settings(args, settings)
+    except ConfigError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
 
 
 def open_database(settings: Settings, *, migrate: bool) -> Database:

@@ -33,9 +33,9 @@ from kiosk.cli._common import (
     EXIT_USAGE,
     add_config_argument,
     open_database,
-    resolve_settings,
+    parse_command,
 )
-from kiosk.config import ConfigError, Settings
+from kiosk.config import Settings
 from kiosk.services.audit import AuditLog
 
 __all__ = ["main"]
@@ -84,15 +84,10 @@ def main(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage message
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        resolved = resolve_settings(args, settings)
-    except ConfigError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+    parsed = parse_command(_parser(), argv, settings, err)
+    if isinstance(parsed, int):
+        return parsed
+    args, resolved = parsed
     db = open_database(resolved, migrate=False)
     try:
         audit = AuditLog(db)

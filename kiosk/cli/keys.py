@@ -37,10 +37,10 @@ from kiosk.cli._common import (
     KEYS_DIR,
     add_config_argument,
     open_database,
+    parse_command,
     positive_int,
-    resolve_settings,
 )
-from kiosk.config import ConfigError, Settings
+from kiosk.config import Settings
 from kiosk.keys import KeyFileError
 from kiosk.security.crypto import KeyRing, load_keyring
 from kiosk.services.audit import AuditLog
@@ -82,15 +82,10 @@ def main(
     """Run ``community-kiosk keys`` with ``argv`` (the words after ``keys``)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage message
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        resolved = resolve_settings(args, settings)
-    except ConfigError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+    parsed = parse_command(_parser(), argv, settings, err)
+    if isinstance(parsed, int):
+        return parsed
+    args, resolved = parsed
     keys_dir = resolved.data_path() / KEYS_DIR
     try:
         db = open_database(resolved, migrate=True)

@@ -29,10 +29,10 @@ from kiosk.cli._common import (
     EXIT_USAGE,
     add_config_argument,
     open_database,
+    parse_command,
     positive_int,
-    resolve_settings,
 )
-from kiosk.config import ConfigError, Settings
+from kiosk.config import Settings
 from kiosk.services.audit import AuditLog
 from kiosk.services.retention import (
     DEFAULT_RETENTION_DAYS,
@@ -85,15 +85,10 @@ def main(
     """Run ``community-kiosk purge`` with ``argv`` (the words after ``purge``)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage message
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        resolved = resolve_settings(args, settings)
-    except ConfigError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+    parsed = parse_command(_parser(), argv, settings, err)
+    if isinstance(parsed, int):
+        return parsed
+    args, resolved = parsed
     policy = RetentionPolicy(
         visit_days=args.visit_days,
         photo_days=args.photo_days if args.photo_days is not None else args.visit_days,
