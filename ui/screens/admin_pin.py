@@ -12,7 +12,7 @@ from kiosk.flows.admin import AdminState
 from ui.context import ScreenContext
 from ui.registry import register_screen
 from ui.screen import Screen, plain_label
-from ui.widgets.keypad import Keypad
+from ui.widgets.pin_pad import PinPad
 
 MAX_PIN = 12
 
@@ -26,22 +26,14 @@ class AdminPinScreen(Screen):
         super().__init__(ctx, parent)
         self.instruction = plain_label(role="body")
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.dots = plain_label(role="keypad", wrap=False)
-        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pad = PinPad(MAX_PIN)
+        # The pad's parts, by the names the admin tests and the audit use.
+        self.dots, self.status, self.keypad = self.pad.dots, self.pad.status, self.pad.keypad
         self.dots.setObjectName("pinDots")
-        self.status = plain_label(role="status-error")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.status.setProperty("kiosk_status", True)
-        self.keypad = Keypad()
         self._root.addWidget(self.instruction)
-        self._root.addWidget(self.dots)
-        self._root.addWidget(self.status)
-        self._root.addWidget(self.keypad, 1)
-        self._pin = ""
+        self._root.addWidget(self.pad, 1)
         self._first = ""
-        self.keypad.digit.connect(self._on_digit)
-        self.keypad.erased.connect(self._on_erase)
-        self.keypad.accepted.connect(self._on_accept)
+        self.pad.submitted.connect(self._on_submitted)
         ctx.admin.state_changed.connect(self._on_state)
         ctx.admin.rejected.connect(self._on_rejected)
         self.retranslate_ui()
@@ -61,7 +53,6 @@ class AdminPinScreen(Screen):
             )
         else:
             self.instruction.setText(prompts.ADMIN_PIN.text())
-        self._render()
 
     def on_enter(self, **params: object) -> None:
         self.clear_personal_data()
@@ -70,35 +61,17 @@ class AdminPinScreen(Screen):
     def apply_metrics(self, gap: int) -> None:
         super().apply_metrics(gap)
         self._root.setSpacing(gap)
-        self.keypad.set_spacing(gap)
+        self.pad.set_spacing(gap)
 
     def on_leave(self) -> None:
         self.clear_personal_data()
 
     def clear_personal_data(self) -> None:
-        self._pin = ""
         self._first = ""
-        self.status.clear()
+        self.pad.clear()
         super().clear_personal_data()
 
-    def _render(self) -> None:
-        self.dots.setText("●" * len(self._pin) if self._pin else "—")
-
-    def _on_digit(self, digit: str) -> None:
-        if len(self._pin) < MAX_PIN:
-            self._pin += digit
-            self.status.clear()
-            self._render()
-
-    def _on_erase(self) -> None:
-        self._pin = self._pin[:-1]
-        self._render()
-
-    def _on_accept(self) -> None:
-        if not self._pin:
-            return
-        pin, self._pin = self._pin, ""
-        self._render()
+    def _on_submitted(self, pin: str) -> None:
         if self.ctx.admin.state is AdminState.NEEDS_SETUP:
             if not self._first:
                 self._first = pin
@@ -117,5 +90,5 @@ class AdminPinScreen(Screen):
 
     def _on_rejected(self, error: KioskError) -> None:
         text = error.text()
-        self.status.setText(text)
+        self.pad.show_error(text)
         self.ctx.voice.say(text, owner=self, auto=True)
