@@ -40,9 +40,16 @@ from typing import ClassVar, Final, Literal, Protocol, runtime_checkable
 from kiosk.masking import mask_name
 
 __all__ = [
+    "EXIT_TOKEN_PREFIX",
+    "VISIT_REASONS",
     "Actor",
     "ActorKind",
     "AmbiguousIdentityError",
+    "ApprovalDecider",
+    "ApprovalNotFoundError",
+    "ApprovalNotGrantedError",
+    "ApprovalState",
+    "ApprovalTicket",
     "BillItem",
     "BillNotFoundError",
     "CheckInRequest",
@@ -50,6 +57,7 @@ __all__ = [
     "ConsentInfo",
     "ConsentKind",
     "ConsentRequiredError",
+    "DenyListEntry",
     "HealthKind",
     "HealthReading",
     "HealthRecordView",
@@ -57,15 +65,21 @@ __all__ = [
     "HeartbeatStatus",
     "HelpCall",
     "HelpTicket",
+    "HostNotification",
+    "HouseholdNotFoundError",
     "HouseholdSummary",
     "IdentificationFailedError",
+    "IdentityCodeRejectedError",
     "InsufficientPointsError",
     "InvalidRequestError",
+    "IssuePassRequest",
+    "IssuedPass",
     "LockedOutError",
     "NotFoundError",
     "NotSupportedError",
     "NoticeItem",
     "PassAlreadyUsedError",
+    "PassNotFoundError",
     "PaymentInfo",
     "PaymentMethod",
     "PaymentState",
@@ -80,14 +94,29 @@ __all__ = [
     "TutorialStep",
     "Visit",
     "VisitAlreadyClosedError",
+    "VisitKind",
     "VisitNotFoundError",
+    "VisitReason",
     "VolunteerIdentity",
     "VolunteerNotFoundError",
+    "WalkInRequest",
     "WrongPinError",
     "new_id",
 ]
 
 ActorKind = Literal["resident", "volunteer", "admin", "system"]
+VisitKind = Literal["pass", "walk_in"]
+VisitReason = Literal["family", "friend", "delivery", "repair", "housekeeping", "other"]
+VISIT_REASONS: Final[tuple[VisitReason, ...]] = (
+    "family",
+    "friend",
+    "delivery",
+    "repair",
+    "housekeeping",
+    "other",
+)
+ApprovalState = Literal["pending", "approved", "refused", "expired", "cancelled", "referred"]
+ApprovalDecider = Literal["host", "volunteer"]
 ConsentKind = Literal["health_data", "photo"]
 HealthKind = Literal[
     "blood_pressure", "weight", "height", "temperature", "spo2", "glucose", "heart_rate"
@@ -259,6 +288,43 @@ class VisitAlreadyClosedError(PlatformError):
     default_message = "This visit has already been checked out."
 
 
+class PassNotFoundError(NotFoundError):
+    """No pass was issued with this short code (or it has been purged)."""
+
+    code = "pass.not_found"
+    default_message = "No pass has this code."
+
+
+class HouseholdNotFoundError(NotFoundError):
+    code = "household.not_found"
+    default_message = "No such household in this community."
+
+
+class IdentityCodeRejectedError(PlatformError):
+    """A resident or volunteer QR code from the platform's app did not verify (forged,
+    expired, another community, wrong kind...). ``reason`` is a stable identifier."""
+
+    code = "identity.code_rejected"
+    default_message = "This QR code could not be accepted."
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ApprovalNotFoundError(NotFoundError):
+    code = "approval.not_found"
+    default_message = "No such approval request."
+
+
+class ApprovalNotGrantedError(PlatformError):
+    """A walk-in check-in named an approval that is not (or no longer) approved, or that
+    was already used for another visit."""
+
+    code = "approval.not_granted"
+    default_message = "The visit has not been approved."
+
+
 class ConsentRequiredError(PlatformError):
     """The resident has not given (or has withdrawn) the consent this needs."""
 
@@ -390,6 +456,11 @@ class CheckInRequest:
             transaction* as the visit: a crash never uses a pass without a visit. Leave
             ``None`` when the pass was already redeemed (``PassRedeemer`` + the ledger).
         at: Check-in time (aware); default: now.
+        kind: ``"pass"`` (came with a pass) or ``"walk_in"`` (registered at the kiosk).
+        approval_id: For a walk-in: the *approved* :class:`ApprovalTicket` it was admitted
+            on. One approval admits one visit.
+        reason: For a walk-in: why they came (one of :data:`VISIT_REASONS`).
+        phone: For a walk-in: the phone number they gave, if any (stored encrypted).
     """
 
     visitor_name: str
@@ -398,6 +469,10 @@ class CheckInRequest:
     pass_id: bytes | None = None
     redeem_uses_allowed: int | None = None
     at: datetime | None = None
+    kind: VisitKind = "pass"
+    approval_id: str | None = None
+    reason: VisitReason | None = None
+    phone: str | None = None
 
     def __repr__(self) -> str:
         pass_hex = self.pass_id.hex() if self.pass_id is not None else None
@@ -422,10 +497,18 @@ class Visit:
     checked_out_at: datetime | None
     volunteer_id: int | None
     on_behalf_of: int | None
+    exit_code: str = ""
+    kind: VisitKind = "pass"
+    reason: VisitReason | None = None
 
     @property
     def inside(self) -> bool:
         return self.checked_out_at is None
+
+    @property
+    def exit_token(self) -> str:
+        """What the slip's exit QR code holds: :data:`EXIT_TOKEN_PREFIX` + the visit id."""
+        return EXIT_TOKEN_PREFIX + self.id
 
     def __repr__(self) -> str:
         return (
@@ -434,6 +517,140 @@ class Visit:
             f"checked_in_at={self.checked_in_at.isoformat()}, "
             f"checked_out={self.checked_out_at is not None})"
         )
+
+
+EXIT_TOKEN_PREFIX: Final = "KX1."
+"""Prefix of the exit QR code on a visitor slip; the rest is the visit's UUID. The UUID is
+random (122 bits), so a slip cannot be guessed; it only closes a visit that is inside."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class IssuePassRequest:
+    """A resident inviting a visitor (邀请访客): the platform signs a pass.
+
+    Attributes:
+        request_id: UUID; a retried request returns the same pass.
+        visitor_name: Display name printed on the pass (``张先生``), 1..32 UTF-8 bytes.
+    """
+
+    household_id: int
+    visitor_name: str
+    valid_from: datetime
+    valid_until: datetime
+    uses_allowed: int = 1
+    request_id: str = field(default_factory=new_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"IssuePassRequest(request_id={self.request_id!r}, "
+            f"household_id={self.household_id}, visitor_name={mask_name(self.visitor_name)!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class IssuedPass:
+    """A signed pass, with the short code printed under its QR code.
+
+    Attributes:
+        pass_id: Hex of the pass's 16-byte id.
+        token: The signed ``KP1.…`` token (what the QR code holds).
+        short_code: :mod:`kiosk.security.short_codes` code that finds the token again.
+    """
+
+    pass_id: str
+    token: str
+    short_code: str
+    household_id: int
+    household_label: str
+    visitor_name: str
+    valid_from: datetime
+    valid_until: datetime
+    uses_allowed: int
+
+    def __repr__(self) -> str:
+        return (
+            f"IssuedPass(pass_id={self.pass_id!r}, household_id={self.household_id}, "
+            f"visitor_name={mask_name(self.visitor_name)!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class WalkInRequest:
+    """A visitor without a pass asking to visit a household.
+
+    Attributes:
+        request_id: UUID; a retried request returns the same ticket.
+        phone: Optional; stored encrypted, shown only masked.
+    """
+
+    host_household_id: int
+    visitor_name: str
+    reason: VisitReason
+    phone: str | None = None
+    request_id: str = field(default_factory=new_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"WalkInRequest(request_id={self.request_id!r}, "
+            f"host_household_id={self.host_household_id}, "
+            f"visitor_name={mask_name(self.visitor_name)!r}, reason={self.reason!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalTicket:
+    """Where a walk-in's request for the host's approval stands. No personal data.
+
+    Attributes:
+        state: ``pending`` (asked, no answer yet), ``approved``, ``refused``, ``expired``
+            (no answer in time), ``cancelled`` (by the visitor), ``referred`` (the visitor
+            is to go to the service desk: the kiosk shows only that neutral message and
+            never why; staff have been notified).
+        host_reachable: The household has someone the platform can ask (a resident with a
+            phone on file). When false the kiosk offers volunteer approval at once.
+        decided_by: Who approved or refused.
+        visit_id: The visit admitted on this approval, once checked in.
+    """
+
+    approval_id: str
+    state: ApprovalState
+    host_household_id: int
+    host_reachable: bool
+    requested_at: datetime
+    expires_at: datetime
+    decided_by: ApprovalDecider | None = None
+    visit_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HostNotification:
+    """A message for a household (the platform's phone app shows it). No name in it.
+
+    Attributes:
+        kind: ``"visitor_arrived"``, ``"visitor_left"`` or ``"approval_requested"``.
+        ref: The visit id or approval id it is about.
+    """
+
+    id: int
+    household_id: int
+    kind: Literal["visitor_arrived", "visitor_left", "approval_requested"]
+    ref: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class DenyListEntry:
+    """A deny-list entry as staff see it (masked). The name and phone are stored only as
+    keyed hashes; nothing can list them in clear."""
+
+    entry_id: int
+    masked_name: str
+    masked_phone: str | None
+    note: str
+    added_at: datetime
+
+    def __repr__(self) -> str:
+        return f"DenyListEntry(entry_id={self.entry_id})"
 
 
 # ---------------------------------------------------------------------- notices, help
@@ -663,6 +880,24 @@ class Platform(Protocol):
         """Raises: VolunteerNotFoundError."""
         ...
 
+    def identify_resident_by_qr(self, token: str) -> ResidentIdentity:
+        """The resident whose app shows this signed resident code (``KR1.…``).
+
+        Raises:
+            IdentityCodeRejectedError: Not a valid resident code of this community.
+            ResidentNotFoundError: Valid, but the resident is gone (moved out).
+        """
+        ...
+
+    def identify_volunteer_by_qr(self, token: str) -> VolunteerIdentity:
+        """The volunteer whose app shows this signed volunteer code (``KV1.…``); the PIN
+        is still asked for afterwards.
+
+        Raises:
+            IdentityCodeRejectedError, VolunteerNotFoundError.
+        """
+        ...
+
     def verify_volunteer_pin(self, volunteer_id: int, pin: str) -> VolunteerIdentity:
         """Check a volunteer's PIN (argon2id; lockout with growing delay, like the admin PIN).
 
@@ -709,6 +944,83 @@ class Platform(Protocol):
 
     def visits_inside(self) -> list[Visit]:
         """Visits at this station not checked out yet, oldest first."""
+        ...
+
+    def check_out_by_code(self, exit_code: str, *, actor: Actor) -> Visit:
+        """Record the departure of the visit inside whose slip shows ``exit_code``.
+
+        Raises:
+            VisitNotFoundError: No visit inside has this code.
+            VisitAlreadyClosedError: It was checked out already.
+        """
+        ...
+
+    def household_by_code(self, code: str) -> HouseholdSummary:
+        """The household a pass names (``"3-2-501"``: building, unit, room numbers).
+
+        Raises:
+            HouseholdNotFoundError: No such household in this community.
+        """
+        ...
+
+    def pass_uses(self, pass_id: bytes) -> int:
+        """How many uses of the pass have been redeemed at this station (0 = unused)."""
+        ...
+
+    def pass_by_short_code(self, short_code: str) -> str:
+        """The token of the pass issued with this short code (the kiosk then verifies it
+        like a scanned one).
+
+        Raises:
+            PassNotFoundError: No such pass.
+        """
+        ...
+
+    def issue_pass(self, request: IssuePassRequest, *, actor: Actor) -> IssuedPass:
+        """Sign a pass for a visitor of the actor's household (邀请访客 at the kiosk).
+
+        Raises:
+            NotSupportedError: This platform cannot sign passes (no signing key here).
+            PermissionDeniedError: The actor is not (acting for) a resident of the household.
+            InvalidRequestError: Bad window (ends in the past, longer than allowed) or name.
+        """
+        ...
+
+    def request_host_approval(self, request: WalkInRequest, *, actor: Actor) -> ApprovalTicket:
+        """Ask the host household to approve a walk-in (notifies the household).
+
+        A visitor on the deny list gets a ``referred`` ticket and staff are notified; the
+        ticket looks like any other referral.
+
+        Raises:
+            HouseholdNotFoundError: No such household.
+        """
+        ...
+
+    def approval_status(self, approval_id: str) -> ApprovalTicket:
+        """The ticket now (a pending ticket past its deadline reads ``expired``).
+
+        Raises:
+            ApprovalNotFoundError.
+        """
+        ...
+
+    def decide_approval(self, approval_id: str, approve: bool, *, actor: Actor) -> ApprovalTicket:
+        """The host (a resident of the household) or a signed-in volunteer decides.
+
+        A volunteer may also decide an ``expired`` ticket (the host did not answer).
+
+        Raises:
+            ApprovalNotFoundError, PermissionDeniedError, ConflictError (already decided).
+        """
+        ...
+
+    def cancel_approval(self, approval_id: str, *, actor: Actor) -> ApprovalTicket:
+        """The visitor gave up waiting. Cancelling a decided ticket changes nothing."""
+        ...
+
+    def host_notifications(self, household_id: int, *, limit: int = 20) -> list[HostNotification]:
+        """Messages for a household, newest first (what its residents' app shows)."""
         ...
 
     # -- notices, help, heartbeat -----------------------------------------------------------
