@@ -344,6 +344,40 @@ class SecurityConfig(_Section):
     pass_expiry_skew_s: int = Field(
         300, ge=0, le=300, description="A pass is accepted this many seconds after it ends."
     )
+    pass_signing_key: str = Field(
+        "",
+        description="PEM private key with which this station's platform signs invitations "
+        "printed at the kiosk (邀请访客). Empty: the kiosk cannot print invitations. Only the "
+        "station that is the platform (LocalPlatform) holds it; a demo key is made for --demo.",
+    )
+
+
+@_section
+class VisitorsConfig(_Section):
+    timezone: str = Field(
+        "Asia/Shanghai", min_length=1, description="Time zone for times on screens and slips."
+    )
+    approval_timeout_s: int = Field(
+        180,
+        ge=30,
+        le=1800,
+        description="Seconds a walk-in waits for the host's answer before a volunteer may "
+        "approve at the kiosk.",
+    )
+    photo: bool = Field(
+        False,
+        description="Take a visitor photo at walk-in registration (a camera notice is shown "
+        "first; kept for retention.photo_days).",
+    )
+    max_invitation_days: int = Field(
+        7, ge=1, le=30, description="Furthest day ahead a resident can invite a visitor for."
+    )
+    wrong_code_limit: int = Field(
+        5,
+        ge=3,
+        le=20,
+        description="Wrong short codes in a row before the keypad pauses for a minute.",
+    )
 
 
 @_section
@@ -387,6 +421,7 @@ class Settings(_Section):
     store: StoreConfig = Section(StoreConfig)
     devices: DevicesConfig = Section(DevicesConfig)
     security: SecurityConfig = Section(SecurityConfig)
+    visitors: VisitorsConfig = Section(VisitorsConfig)
     retention: RetentionConfig = Section(RetentionConfig)
     admin: AdminConfig = Section(AdminConfig)
     log: LogConfig = Section(LogConfig)

@@ -438,6 +438,11 @@ class HouseholdSummary:
     room: str
     label: str
 
+    @property
+    def code(self) -> str:
+        """The household as a pass names it: ``"3-2-501"`` (building-unit-room numbers)."""
+        return f"{self.building}-{self.unit}-{self.room}"
+
 
 # ---------------------------------------------------------------------- visits
 
