@@ -20,15 +20,20 @@ from kiosk.config import Settings
 
 if TYPE_CHECKING:
     from kiosk.platform.local import LocalPlatform
+    from kiosk.security.identity_tokens import IdentityVerifier
+    from kiosk.security.passes import PassSigner, PassVerifier
     from kiosk.services.admin_auth import AdminAuth
     from kiosk.services.audit import AuditLog
     from kiosk.services.help import HelpService
     from kiosk.services.notices import NoticeService
+    from kiosk.services.visitors import VisitorService
     from kiosk.store.db import Database
 
 log = logging.getLogger(__name__)
 
 CARD_KEY_FILE = "card-hmac.key"
+DEMO_SIGNING_KEY_FILE = "demo-pass-signing.pem"
+DEMO_PUBLIC_KEY_FILE = "demo-pass-public.pem"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class Services:
     admin_auth: AdminAuth
     platform: LocalPlatform
     card_key: bytes
+    visitors: VisitorService
+    pass_verifier: PassVerifier | None
+    #: The station's pass signer (invitations), if this station holds the signing key.
+    pass_signer: PassSigner | None = None
 
 
 class BackendError(RuntimeError):
@@ -100,6 +109,8 @@ class Backend:
         from kiosk.services.audit import AuditLog
         from kiosk.services.help import HelpService
         from kiosk.services.notices import NoticeService
+        from kiosk.services.retention import PHOTOS_DIR
+        from kiosk.services.visitors import VisitorService
         from kiosk.store.db import Database
         from kiosk.store.demo import seed_demo
 
@@ -110,6 +121,7 @@ class Backend:
         if self._demo:
             seed_demo(db, community_id=s.station.community_id, card_key=card_key)
         audit = AuditLog(db)
+        signer, verifier, identity_verifier = self._pass_keys()
         platform = LocalPlatform(
             db,
             audit=audit,
@@ -118,10 +130,18 @@ class Backend:
             station_id=s.station.station_id,
             kiosk_id=s.station.kiosk_id or s.station.station_id,
             lockout=s.admin,
+            pass_signer=signer,
+            identity_verifier=identity_verifier,
+            hash_key=card_key,
+            photos_dir=s.data_path() / PHOTOS_DIR,
+            approval_timeout_s=s.visitors.approval_timeout_s,
+            max_pass_days=s.visitors.max_invitation_days,
         )
         if self._demo:
             _enroll_demo_pins(db, platform)
+            _demo_deny_list(platform)
         log.info("station database open (%s)", db.engine.dialect.name)
+        kiosk_id = s.station.kiosk_id or s.station.station_id
         return Services(
             database=db,
             audit=audit,
@@ -130,7 +150,56 @@ class Backend:
             admin_auth=AdminAuth(db, s.admin, audit),
             platform=platform,
             card_key=card_key,
+            visitors=VisitorService(platform, verifier, audit=audit, kiosk_id=kiosk_id),
+            pass_verifier=verifier,
+            pass_signer=signer,
         )
+
+    def _pass_keys(
+        self,
+    ) -> tuple[PassSigner | None, PassVerifier | None, IdentityVerifier | None]:
+        """The station's pass signer (if it holds the key) and the kiosk's verifiers of
+        passes and of resident/volunteer codes (the platform signs both with its key).
+
+        The verifiers trust the configured public keys, plus the signer's own public key
+        (a station that signs invitations accepts them). In the demo, with no key
+        configured, a demo key pair is made once in the data directory.
+        """
+        from pathlib import Path
+
+        from kiosk.security.identity_tokens import IdentityVerifier
+        from kiosk.security.passes import (
+            PassSigner,
+            PassVerifier,
+            generate_keypair,
+            key_id,
+            load_private_key,
+            load_public_keys,
+        )
+
+        s = self._settings
+        keys = load_public_keys(Path(p) for p in s.security.pass_public_keys)
+        signing = s.security.pass_signing_key
+        if not signing and self._demo:
+            key_dir = s.data_path() / "keys"
+            private = key_dir / DEMO_SIGNING_KEY_FILE
+            if not private.exists():
+                generate_keypair(private, key_dir / DEMO_PUBLIC_KEY_FILE)
+            signing = str(private)
+        signer = PassSigner(load_private_key(Path(signing))) if signing else None
+        if signer is not None and signer.key_id not in {key_id(k) for k in keys}:
+            keys.append(signer.public_key())
+        if not keys:
+            log.warning("no pass public key configured: every visitor pass will be refused")
+            return signer, None, None
+        verifier = PassVerifier(
+            keys,
+            community_id=s.station.community_id,
+            not_before_skew_s=s.security.pass_not_before_skew_s,
+            expiry_skew_s=s.security.pass_expiry_skew_s,
+        )
+        identities = IdentityVerifier(keys, community_id=s.station.community_id)
+        return signer, verifier, identities
 
 
 #: Every demo volunteer's PIN (demo data only; a real station enrols PINs per volunteer).
@@ -147,3 +216,14 @@ def _enroll_demo_pins(db: Database, platform: LocalPlatform) -> None:
         missing = list(session.scalars(select(Volunteer.id).where(Volunteer.pin_hash.is_(None))))
     for volunteer_id in missing:
         platform.enroll_volunteer_pin(volunteer_id, DEMO_VOLUNTEER_PIN, actor=Actor.admin())
+
+
+#: The demo's deny-list entry (staff manage the real list with ``community-kiosk denylist``).
+DEMO_DENIED_NAME = "赵六"
+DEMO_DENIED_PHONE = "13900001111"
+
+
+def _demo_deny_list(platform: LocalPlatform) -> None:
+    from kiosk.platform.api import Actor
+
+    platform.add_to_deny_list(DEMO_DENIED_NAME, DEMO_DENIED_PHONE, note="演示", actor=Actor.admin())

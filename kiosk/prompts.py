@@ -114,3 +114,216 @@ VOLUNTEER_NO_PIN = _p(
 VOLUNTEER_SIGNED_IN = _p(
     QT_TRANSLATE_NOOP("Prompt", "Volunteer {name} is signed in. Assisted mode is on.")
 )
+
+# ---------------------------------------------------------------- visitor check-in
+CHECKIN = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Visitor check-in. Hold your pass QR code up to the camera. "
+        "If it will not scan, touch Type the code.",
+    )
+)
+CHECKIN_CODE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "Type the 9-digit code printed under the pass QR code, then press OK."
+    )
+)
+CHECKIN_CHECKING = _p(QT_TRANSLATE_NOOP("Prompt", "Checking your pass. One moment please."))
+CHECKIN_CONFIRM = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Please check: visitor {name}, visiting {household}, valid until {until}. "
+        "If this is right, touch Confirm check-in.",
+    )
+)
+CHECKIN_WELCOME = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Welcome! You are checked in. Please take your slip, and scan its code when you leave.",
+    )
+)
+CHECKIN_SLIP_FAILED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "You are checked in, but the slip could not be printed. Your exit code is {code}. "
+        "Please write it down or take a photo of the screen, or ask a volunteer.",
+    )
+)
+PASS_FORGED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass could not be verified. Please ask the resident you are visiting to send "
+        "the pass again, or call a volunteer.",
+    )
+)
+PASS_UNREADABLE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This code is not a visitor pass of this community. Please show the pass QR code, "
+        "or type the code printed under it.",
+    )
+)
+PASS_NEWER_FORMAT = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass is of a newer kind that this kiosk cannot read yet. Please call a volunteer.",
+    )
+)
+PASS_EXPIRED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass has expired. Please ask the resident you are visiting to send a new pass, "
+        "or call a volunteer.",
+    )
+)
+PASS_NOT_YET_VALID = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass is not valid yet. Please come back at the time the resident chose, "
+        "or ask them to change it.",
+    )
+)
+PASS_ALREADY_USED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass has already been used, and each pass works only once. Please ask the "
+        "resident for a new pass, or call a volunteer.",
+    )
+)
+PASS_OTHER_COMMUNITY = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This pass is for another community. Please check that this is the right service "
+        "station, or call a volunteer.",
+    )
+)
+CODE_WRONG = _p(
+    QT_TRANSLATE_NOOP("Prompt", "That number is not right. Please check it and type it again.")
+)
+CODE_PAUSED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Too many wrong numbers. Please wait {seconds} seconds and try again, or call a volunteer.",
+    )
+)
+PLATFORM_UNAVAILABLE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "The community system cannot be reached right now. Please try again in a moment, "
+        "or call a volunteer.",
+    )
+)
+CHECKOUT = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Leaving? Hold the QR code on your visitor slip up to the camera, "
+        "or type the exit code printed under it.",
+    )
+)
+CHECKOUT_DONE = _p(
+    QT_TRANSLATE_NOOP("Prompt", "Goodbye, {name}. Your departure has been recorded.")
+)
+CHECKOUT_ALREADY = _p(
+    QT_TRANSLATE_NOOP("Prompt", "This slip has already been used to sign out. Goodbye!")
+)
+CHECKOUT_UNKNOWN = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "No visit with this exit code is open here. Please check the number, or call a volunteer.",
+    )
+)
+
+# ---------------------------------------------------------------- walk-in visitors
+WALKIN_HOST = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "Who are you visiting? Choose the building, then the unit, then the room."
+    )
+)
+WALKIN_NAME = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "Please choose your surname, then Mr or Ms. Your full name is not needed."
+    )
+)
+WALKIN_PHONE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "You may leave a mobile number so the resident can reach you, or touch Skip."
+    )
+)
+WALKIN_REASON = _p(QT_TRANSLATE_NOOP("Prompt", "Why are you visiting today? Choose one."))
+WALKIN_WAITING = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "We have asked {household} to approve your visit. Please wait here; "
+        "this usually takes a minute or two.",
+    )
+)
+WALKIN_NO_ANSWER = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "The resident has not answered yet. Please call a volunteer: "
+        "a volunteer can approve your visit here.",
+    )
+)
+WALKIN_HOST_UNREACHABLE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "This home cannot be asked by phone. Please call a volunteer: "
+        "a volunteer can approve your visit here.",
+    )
+)
+WALKIN_REFUSED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Sorry, the resident cannot receive visitors right now. "
+        "Please contact them, or ask at the service desk.",
+    )
+)
+WALKIN_REFERRED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt", "Please go to the service desk, where staff will register your visit."
+    )
+)
+WALKIN_OTHER_SURNAME = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "If your surname is not in the list, please call a volunteer, "
+        "who will type your name for you.",
+    )
+)
+
+# ---------------------------------------------------------------- invitations
+INVITE_WHEN = _p(
+    QT_TRANSLATE_NOOP("Prompt", "When will your visitor come? Choose the day, then the time.")
+)
+INVITE_NAME = _p(
+    QT_TRANSLATE_NOOP("Prompt", "What is your visitor's surname? Choose it, then Mr or Ms.")
+)
+INVITE_CONFIRM = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Invitation for {name}, {window}. Touch Print invitation to print the pass.",
+    )
+)
+INVITE_DONE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "The invitation is printing. Give it to your visitor, or send them a photo of it. "
+        "They show the QR code at the service station, or type the code under it.",
+    )
+)
+INVITE_PRINT_FAILED = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "The pass is ready, but it could not be printed. Its code is {code}: "
+        "please write it down for your visitor, or ask a volunteer.",
+    )
+)
+INVITE_NOT_HERE = _p(
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "Invitations cannot be printed at this station. Please ask the station staff.",
+    )
+)
+INVITE_BAD_WINDOW = _p(
+    QT_TRANSLATE_NOOP("Prompt", "That time cannot be used. Please choose another day or time.")
+)

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,12 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget  # noqa: E40
 from hardware.protocols import CardEvent  # noqa: E402
 from kiosk.devices import DeviceRow  # noqa: E402
 from kiosk.flows.admin import AdminFlow  # noqa: E402
+from kiosk.flows.checkin import CheckInFlow, classify_scan  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
+from kiosk.flows.invite import InviteFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
 from kiosk.flows.volunteer import VolunteerFlow  # noqa: E402
+from kiosk.flows.walkin import WalkInFlow  # noqa: E402
 from kiosk.hub import DeviceHub  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
@@ -53,6 +57,8 @@ from ui.registry import load_all  # noqa: E402
 from ui.theme import Theme, pick_font_family  # noqa: E402
 
 if TYPE_CHECKING:
+    from hardware.protocols import Receipt
+    from kiosk.platform.api import Actor, IssuedPass, Visit
     from kiosk.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -180,6 +186,15 @@ def build(
         tasks,
         max_failures=settings.admin.max_failures,
     )
+    checkin = _checkin_flow(settings, backend, hub, session, tasks)
+    walkin = WalkInFlow(
+        lambda: backend.services().platform,
+        session,
+        tasks,
+        checkin,
+        actor=lambda: session_actor(session),
+    )
+    invite = _invite_flow(settings, backend, hub, session, tasks)
     ctx = ScreenContext(
         settings=settings,
         session=session,
@@ -192,12 +207,17 @@ def build(
         notices=notices,
         admin=admin,
         volunteer=volunteer,
+        checkin=checkin,
+        walkin=walkin,
+        invite=invite,
+        camera_frames=lambda: _camera_frame(hub),
     )
     window = KioskWindow(ctx, stack)
     load_all()
     window.add_screens()
     navigator.reset_to(nav.ATTRACT)
     _wire_devices(hub, session, volunteer)
+    _wire_scans(hub, navigator, checkin)
     return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks, hub=hub)
 
 
@@ -235,6 +255,115 @@ def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerF
     volunteer.not_a_volunteer.connect(resident_card)
     volunteer.card_recognised.connect(on_volunteer_card)
     session.ended.connect(on_ended)
+
+
+def session_actor(session: VisitorSession) -> Actor:
+    """Who acts in this visit: the signed-in volunteer (for the identified resident, if
+    any), or the kiosk itself for a visitor's self-service."""
+    from kiosk.platform.api import Actor
+
+    volunteer = session.volunteer
+    if volunteer is not None:
+        return Actor.volunteer(volunteer.volunteer_id)
+    return Actor.system("kiosk")
+
+
+def _checkin_flow(
+    settings: Settings,
+    backend: Backend,
+    hub: DeviceHub,
+    session: VisitorSession,
+    tasks: Runner,
+) -> CheckInFlow:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(settings.visitors.timezone)
+
+    def make_slip(visit: Visit, valid_until: object) -> Receipt:
+        from kiosk.flows.slips import visitor_slip
+
+        return visitor_slip(
+            visit,
+            station_name=settings.station.name,
+            valid_until=valid_until if isinstance(valid_until, datetime) else None,
+            tz=tz,
+        )
+
+    return CheckInFlow(
+        lambda: backend.services().visitors,
+        session,
+        tasks,
+        print_slip=lambda receipt: _print(hub, receipt),
+        make_slip=make_slip,
+        actor=lambda: session_actor(session),
+        tz=tz,
+        wrong_code_limit=settings.visitors.wrong_code_limit,
+    )
+
+
+def _invite_flow(
+    settings: Settings,
+    backend: Backend,
+    hub: DeviceHub,
+    session: VisitorSession,
+    tasks: Runner,
+) -> InviteFlow:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(settings.visitors.timezone)
+
+    def make_slip(issued: IssuedPass) -> Receipt:
+        from kiosk.flows.slips import invitation_slip
+
+        return invitation_slip(issued, station_name=settings.station.name, tz=tz)
+
+    return InviteFlow(
+        lambda: backend.services().platform,
+        session,
+        tasks,
+        print_slip=lambda receipt: _print(hub, receipt),
+        make_slip=make_slip,
+        actor=lambda: session_actor(session),
+        tz=tz,
+    )
+
+
+def _print(hub: DeviceHub, receipt: Receipt) -> None:
+    """Print on the slip printer (worker thread). No printer configured: offline."""
+    from hardware.protocols import PrinterOfflineError
+
+    printer = hub.devices.printer
+    if printer is None:
+        raise PrinterOfflineError("no slip printer is configured")
+    printer.print_receipt(receipt)
+
+
+def _camera_frame(hub: DeviceHub) -> object:
+    if not hub.loaded or hub.devices.camera is None:
+        return None
+    latest = getattr(hub.devices.camera, "latest_frame", None)
+    return latest() if latest is not None else None
+
+
+def _wire_scans(hub: DeviceHub, navigator: Navigator, checkin: CheckInFlow) -> None:
+    """QR codes the camera reads: passes and slip exit codes are acted on where a visitor
+    may show them (attract, home and the check-in screens); elsewhere (a payment, a
+    tutorial) a stray code is ignored. On the check-in screens anything else is refused
+    as unreadable, so the visitor hears why nothing happens."""
+    from ui.screens.checkin import CHECKIN, CHECKIN_CODE, SCAN_SCREENS
+
+    def on_qr(text: str) -> None:
+        current = navigator.current
+        screen_id = current.screen_id if current is not None else ""
+        if screen_id not in SCAN_SCREENS:
+            return
+        kind = classify_scan(text)
+        if kind == "exit":
+            checkin.exit_scanned(text)
+        elif kind == "pass" or screen_id in (CHECKIN, CHECKIN_CODE):
+            checkin.pass_scanned(text)
+
+    hub.qr_scanned.connect(on_qr)
 
 
 def _has_display() -> bool:
@@ -291,6 +420,7 @@ SUBCOMMANDS = {
     "audit": "kiosk.cli.audit",  # verify the hash-chained audit log
     "purge": "kiosk.cli.purge",  # retention purge (--dry-run shows counts)
     "keys": "kiosk.cli.keys",  # rotate the field-encryption key
+    "denylist": "kiosk.cli.denylist",  # staff: add / remove / list the walk-in deny list
 }
 
 

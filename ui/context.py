@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,12 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:
     from kiosk.flows.admin import AdminFlow
+    from kiosk.flows.checkin import CheckInFlow
     from kiosk.flows.help import HelpFlow
+    from kiosk.flows.invite import InviteFlow
     from kiosk.flows.notices import NoticesFlow
     from kiosk.flows.volunteer import VolunteerFlow
+    from kiosk.flows.walkin import WalkInFlow
     from ui.navigator import Navigator
 
 
@@ -32,4 +36,9 @@ class ScreenContext:
     notices: NoticesFlow
     admin: AdminFlow
     volunteer: VolunteerFlow
+    checkin: CheckInFlow
+    walkin: WalkInFlow
+    invite: InviteFlow
+    #: The camera's newest frame for previews (None: no camera or not ready).
+    camera_frames: Callable[[], object] | None = None
     extras: dict[str, object] = field(default_factory=dict)

@@ -2,11 +2,13 @@
 
 ::
 
-    passes keygen --private PATH --public PATH [--passphrase-env VAR]
-    passes issue  --private-key PATH --community ID --household LABEL --visitor NAME
-                  [--valid-from WHEN] --valid-until WHEN [--uses N] [--qr-png PATH]
-                  [--passphrase-env VAR]
-    passes verify --public-key PATH [--public-key PATH …] --community ID TOKEN
+    passes keygen   --private PATH --public PATH [--passphrase-env VAR]
+    passes issue    --private-key PATH --community ID --household LABEL --visitor NAME
+                    [--valid-from WHEN] --valid-until WHEN [--uses N] [--qr-png PATH]
+                    [--passphrase-env VAR]
+    passes verify   --public-key PATH [--public-key PATH …] --community ID TOKEN
+    passes identity --private-key PATH --kind resident|volunteer --subject ID --community ID
+                    [--valid-for DURATION] [--qr-png PATH] [--passphrase-env VAR]
 
 ``WHEN`` is ISO 8601 (``2025-06-01T18:00``, ``2025-06-01T10:00:00+08:00``; without an offset
 it is this machine's local time) or relative to now: ``+90m``, ``+4h``, ``+2d``.
@@ -15,9 +17,16 @@ it is this machine's local time) or relative to now: ``+90m``, ``+4h``, ``+2d``.
 on stderr; with ``--qr-png`` it also writes the QR code. ``verify`` prints the pass's fields
 and exits 0, or ``rejected: <reason>`` and exits 1. Usage and key-file errors exit 2.
 
-The private key never goes on a kiosk: ``keygen`` and ``issue`` run on the station signer;
-kiosks get the public PEM file only. A passphrase is read from the environment variable
-named by ``--passphrase-env``, never from the command line (visible in ``ps``).
+``identity`` signs a resident or volunteer identity code (``KR1.…``/``KV1.…``,
+:mod:`kiosk.security.identity_tokens`) with the same key, as the platform's app would show
+it: for trying a kiosk, demos and tests. ``--subject`` is the platform id of the resident or
+volunteer; ``DURATION`` is ``90s``, ``5m`` (the default) … ``15m``, the longest the format
+allows. Like ``issue`` it prints the token alone on stdout and the details on stderr.
+
+The private key never goes on a kiosk: ``keygen``, ``issue`` and ``identity`` run on the
+station signer; kiosks get the public PEM file only. A passphrase is read from the
+environment variable named by ``--passphrase-env``, never from the command line (visible in
+``ps``).
 
 NOTE: Qt-free zone.
 """
@@ -35,6 +44,12 @@ from typing import TextIO
 
 import segno
 
+from kiosk.security.identity_tokens import (
+    DEFAULT_VALIDITY,
+    IdentityKind,
+    IdentitySigner,
+    IdentityVerifier,
+)
 from kiosk.security.passes import (
     PassKeyError,
     PassRejectedError,
@@ -49,6 +64,7 @@ from kiosk.security.passes import (
 __all__ = ["main"]
 
 _RELATIVE = re.compile(r"\+([0-9]{1,6})([smhd])")
+_DURATION = re.compile(r"([0-9]{1,6})([smh])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _QR_SCALE = 8
 _QR_BORDER = 4
@@ -69,6 +85,13 @@ def _when(text: str, now: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.astimezone()  # this machine's local time zone
     return value
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise _UsageError(f"not a duration: {text!r} (such as 90s or 5m)")
+    return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2]])
 
 
 def _passphrase(env_name: str | None) -> bytes | None:
@@ -108,6 +131,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--community", required=True, help="this kiosk's community id")
     verify.add_argument("token")
+
+    identity = sub.add_parser(
+        "identity", help="sign a resident or volunteer identity code; print the token"
+    )
+    identity.add_argument("--private-key", type=Path, required=True)
+    identity.add_argument("--passphrase-env", metavar="VAR", help="the key's passphrase is in $VAR")
+    identity.add_argument("--kind", choices=[k.value for k in IdentityKind], required=True)
+    identity.add_argument(
+        "--subject", type=int, required=True, metavar="ID", help="platform id of the person"
+    )
+    identity.add_argument("--community", required=True, help="community/station id")
+    identity.add_argument(
+        "--valid-for",
+        metavar="DURATION",
+        default=f"{int(DEFAULT_VALIDITY.total_seconds()) // 60}m",
+        help="90s, 5m … 15m (default %(default)s)",
+    )
+    identity.add_argument("--qr-png", type=Path, metavar="PATH", help="also write the QR code")
     return p
 
 
@@ -143,9 +184,39 @@ def _issue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(token + "\n")
     err.write(f"pass id: {pass_id}  key id: {signer.key_id.hex()}  length: {len(token)}\n")
     if args.qr_png is not None:
-        qr = segno.make_qr(token, encoding="utf-8", error="m")
-        qr.save(str(args.qr_png), kind="png", scale=_QR_SCALE, border=_QR_BORDER)
-        err.write(f"QR code: {args.qr_png} (version {qr.designator}, {qr.mode} mode)\n")
+        _write_qr(token, args.qr_png, err)
+    return 0
+
+
+def _write_qr(token: str, path: Path, err: TextIO) -> None:
+    qr = segno.make_qr(token, encoding="utf-8", error="m")
+    qr.save(str(path), kind="png", scale=_QR_SCALE, border=_QR_BORDER)
+    err.write(f"QR code: {path} (version {qr.designator}, {qr.mode} mode)\n")
+
+
+def _identity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    kind = IdentityKind(args.kind)
+    valid_for = _duration(args.valid_for)
+    key = load_private_key(args.private_key, passphrase=_passphrase(args.passphrase_env))
+    now = datetime.now(UTC)
+    try:
+        token = IdentitySigner(key, clock=lambda: now).issue(
+            kind, args.subject, args.community, valid_for=valid_for
+        )
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    # Read the times back from the token itself, checking it on the way.
+    claim = IdentityVerifier([key.public_key()], community_id=args.community).verify(
+        token, expected=kind, now=now
+    )
+    out.write(token + "\n")
+    local = "%Y-%m-%d %H:%M:%S %z"
+    err.write(
+        f"{kind.value} {claim.subject_id}  key id: {claim.key_id.hex()}  "
+        f"expires: {claim.expires_at.astimezone().strftime(local)}  length: {len(token)}\n"
+    )
+    if args.qr_png is not None:
+        _write_qr(token, args.qr_png, err)
     return 0
 
 
@@ -186,6 +257,8 @@ def main(argv: list[str], *, out: TextIO | None = None, err: TextIO | None = Non
             return _keygen(args, out)
         if args.command == "issue":
             return _issue(args, out, err)
+        if args.command == "identity":
+            return _identity(args, out, err)
         return _verify(args, out)
     except (_UsageError, PassKeyError, ValueError) as exc:
         err.write(f"error: {exc}\n")

@@ -6,6 +6,7 @@ import enum
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,13 @@ from PySide6.QtCore import QObject, Signal
 from kiosk import prompts
 from kiosk.devices import DeviceRow
 from kiosk.errors import KioskError
+from kiosk.masking import mask_name
 from kiosk.pins import AuthResult, WeakPinError
 from kiosk.session import VisitorSession
 from kiosk.tasks import Runner
 
 if TYPE_CHECKING:
+    from kiosk.platform.api import Visit
     from kiosk.services.admin_auth import AdminAuth
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,34 @@ class AdminState(enum.Enum):
     UNLOCKED = "unlocked"
 
 
+@dataclass(frozen=True, slots=True)
+class VisitorInside:
+    """One visitor who has not checked out, as staff see them (evacuation list).
+
+    Built on the worker from a platform ``Visit``: the full name never reaches the GUI.
+
+    Attributes:
+        masked_name: ``张*明``.
+        host_label: The household visited (``3栋2单元501``); ``None`` for the station itself.
+        checked_in_at: Aware UTC time of arrival.
+        kiosk_id: The kiosk that checked the visitor in.
+    """
+
+    masked_name: str
+    host_label: str | None
+    checked_in_at: datetime
+    kiosk_id: str
+
+    @classmethod
+    def from_visit(cls, visit: Visit) -> VisitorInside:
+        return cls(
+            masked_name=mask_name(visit.visitor_name),
+            host_label=visit.host_label,
+            checked_in_at=visit.checked_in_at,
+            kiosk_id=visit.kiosk_id,
+        )
+
+
 class AdminFlow(QObject):
     """PIN check and admin actions. Knows no screens.
 
@@ -37,12 +68,17 @@ class AdminFlow(QObject):
         state_changed: arg: the new AdminState.
         rejected: A PIN was refused; arg: KioskError with the reason to show and speak.
         devices_loaded: arg: list of DeviceRow.
+        visitors_inside: arg: list of VisitorInside, oldest arrival first. Only ever
+            emitted while admin mode is on.
+        visitors_failed: The list could not be read; arg: KioskError to show.
         exit_requested: Staff chose to leave the kiosk application.
     """
 
     state_changed = Signal(object)
     rejected = Signal(object)
     devices_loaded = Signal(list)
+    visitors_inside = Signal(list)
+    visitors_failed = Signal(object)
     exit_requested = Signal()
 
     def __init__(
@@ -53,14 +89,18 @@ class AdminFlow(QObject):
         devices: Callable[[], list[DeviceRow]],
         *,
         max_failures: int,
+        visits: Callable[[], list[Visit]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent: QObject | None = None,
     ) -> None:
+        """``visits`` returns the visits not checked out yet (``Platform.visits_inside``);
+        it is called on a worker. Without it the visitor list reports a failure."""
         super().__init__(parent)
         self._auth = auth
         self._session = session
         self._tasks = tasks
         self._devices = devices
+        self._visits = visits
         self._max_failures = max_failures
         self._clock = clock
         self._state = AdminState.ENTER_PIN
@@ -134,6 +174,35 @@ class AdminFlow(QObject):
 
     def load_devices(self) -> None:
         self._tasks.run(self._devices, self.devices_loaded.emit)
+
+    def load_visitors_inside(self) -> None:
+        """Read who is inside (for an evacuation) on a worker; staff only.
+
+        Outside admin mode nothing is read. A result that arrives after admin mode ended
+        is dropped, so the names never reach a visitor's screen.
+        """
+        if not self._session.admin:
+            log.info("visitor list refused: not in admin mode")
+            return
+        visits = self._visits
+        if visits is None:
+            log.error("visitor list unavailable: no visit source configured")
+            self.visitors_failed.emit(KioskError(prompts.TASK_FAILED))
+            return
+
+        def work() -> list[VisitorInside]:
+            return [VisitorInside.from_visit(v) for v in visits()]
+
+        def done(rows: list[VisitorInside]) -> None:
+            if self._session.admin:
+                self.visitors_inside.emit(rows)
+
+        def failed(exc: BaseException) -> None:
+            log.error("visitor list could not be read: %s", type(exc).__name__)
+            if self._session.admin:
+                self.visitors_failed.emit(KioskError(prompts.TASK_FAILED))
+
+        self._tasks.run(work, done, failed)
 
     def request_exit(self) -> None:
         if self._state is AdminState.UNLOCKED:

@@ -18,6 +18,17 @@ Encryption. Visitor names and health values are sealed with the :class:`FieldCip
 (context ``"<table>.<column>"``) before they reach the session, and opened only into the
 masked-repr result dataclasses.
 
+Visitors. Every visit gets an exit code (:mod:`kiosk.security.short_codes`) unique among the
+visits inside; the host household gets a :class:`~kiosk.platform.api.HostNotification` in
+the visit's own transaction. Walk-ins are admitted on an approved
+:class:`~kiosk.platform.api.ApprovalTicket` (pending → approved | refused | expired |
+cancelled; ``referred`` when the visitor is on the deny list, which only staff learn). The
+deny list holds keyed hashes (``hash_key``: HMAC-SHA256 of the NFKC name without white
+space, and of the phone digits), never names or numbers. Passes issued here (邀请访客) are
+signed with ``pass_signer`` and findable by short code. Visitor photos are files under
+``photos_dir``, sealed with the cipher and written durably (temporary file, fsync, rename,
+fsync of the directory); retention purges them with their rows.
+
 Database failures (unreachable server, a lock that outlived ``busy_timeout``) surface as
 :class:`~kiosk.platform.api.PlatformUnavailableError`.
 
@@ -26,27 +37,42 @@ NOTE: Qt-free zone.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import hmac
 import json
 import logging
 import math
+import os
 import re
+import secrets
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Final, Literal, cast
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from kiosk.masking import mask_name, mask_phone
 from kiosk.pins import LockoutPolicy, check_pin
 from kiosk.platform.api import (
+    VISIT_REASONS,
     Actor,
     AmbiguousIdentityError,
+    ApprovalDecider,
+    ApprovalNotFoundError,
+    ApprovalNotGrantedError,
+    ApprovalState,
+    ApprovalTicket,
     BillItem,
     BillNotFoundError,
     CheckInRequest,
@@ -54,6 +80,7 @@ from kiosk.platform.api import (
     ConsentInfo,
     ConsentKind,
     ConsentRequiredError,
+    DenyListEntry,
     HealthKind,
     HealthReading,
     HealthRecordView,
@@ -61,15 +88,21 @@ from kiosk.platform.api import (
     HeartbeatStatus,
     HelpCall,
     HelpTicket,
+    HostNotification,
+    HouseholdNotFoundError,
     HouseholdSummary,
     IdentificationFailedError,
+    IdentityCodeRejectedError,
     InsufficientPointsError,
     InvalidRequestError,
+    IssuedPass,
+    IssuePassRequest,
     LockedOutError,
     NotFoundError,
     NoticeItem,
     NotSupportedError,
     PassAlreadyUsedError,
+    PassNotFoundError,
     PaymentInfo,
     PaymentMethod,
     PaymentState,
@@ -82,13 +115,23 @@ from kiosk.platform.api import (
     TutorialStep,
     Visit,
     VisitAlreadyClosedError,
+    VisitKind,
     VisitNotFoundError,
+    VisitReason,
     VolunteerIdentity,
     VolunteerNotFoundError,
+    WalkInRequest,
     WrongPinError,
 )
-from kiosk.security.crypto import FieldCipher
-from kiosk.security.passes import AlreadyUsedError
+from kiosk.security.crypto import DecryptionError, FieldCipher
+from kiosk.security.identity_tokens import (
+    IdentityKind,
+    IdentityRejectedError,
+    IdentityRejection,
+    IdentityVerifier,
+)
+from kiosk.security.passes import AlreadyUsedError, PassContent, PassSigner, decode_payload
+from kiosk.security.short_codes import is_valid_code, new_code, normalize_code
 from kiosk.services.admin_auth import ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, ARGON2_TIME_COST
 from kiosk.services.audit import GENESIS_HASH, AuditLog, DetailValue
 from kiosk.services.help import EVENT_HELP_REQUESTED
@@ -99,19 +142,25 @@ from kiosk.store.lockouts import lockout_state, record_failure, record_success
 from kiosk.store.models import (
     CONSENT_KINDS,
     HEALTH_KINDS,
+    VISIT_KINDS,
+    Approval,
     AuditEvent,
     Bill,
     Building,
     Consent,
+    DenyListRow,
     HealthRecord,
     Heartbeat,
     HelpRequest,
+    HostNotificationRow,
     Household,
+    IssuedPassRow,
     Payment,
     PointsEntry,
     Resident,
     TutorialProgress,
     Unit,
+    VisitPhoto,
     Volunteer,
     household_label,
 )
@@ -120,20 +169,39 @@ from kiosk.store.outbox import add_event
 from kiosk.store.types import ensure_utc, utc_now
 
 __all__ = [
+    "APPROVAL_NAME_CONTEXT",
+    "APPROVAL_PHONE_CONTEXT",
+    "EVENT_APPROVAL_CANCELLED",
+    "EVENT_APPROVAL_DECIDED",
+    "EVENT_APPROVAL_EXPIRED",
+    "EVENT_APPROVAL_REQUESTED",
     "EVENT_CONSENT_GIVEN",
     "EVENT_CONSENT_WITHDRAWN",
+    "EVENT_DENY_LIST_ADDED",
+    "EVENT_DENY_LIST_REMOVED",
     "EVENT_HEALTH_RECORDED",
+    "EVENT_PASS_ISSUED",
     "EVENT_POINTS",
     "EVENT_RESIDENT_IDENTIFIED",
     "EVENT_TUTORIAL_COMPLETED",
+    "EVENT_VISITOR_REFERRED",
     "EVENT_VISIT_CHECKED_IN",
     "EVENT_VISIT_CHECKED_OUT",
+    "EVENT_VISIT_PHOTO_ATTACHED",
+    "EVENT_VISIT_PHOTO_VIEWED",
     "EVENT_VOLUNTEER_IDENTIFIED",
     "EVENT_VOLUNTEER_LOGIN",
     "EVENT_VOLUNTEER_PIN_SET",
     "HEALTH_CONTEXT",
+    "MAX_PASS_USES",
+    "MAX_PHOTO_BYTES",
+    "REFERRAL_SCREEN_ID",
     "VISITOR_NAME_CONTEXT",
+    "VISIT_PHONE_CONTEXT",
     "LocalPlatform",
+    "deny_list_name_hash",
+    "deny_list_phone_hash",
+    "normalize_phone",
 ]
 
 log = logging.getLogger(__name__)
@@ -149,9 +217,42 @@ EVENT_CONSENT_WITHDRAWN: Final = "consent.withdrawn"
 EVENT_HEALTH_RECORDED: Final = "health.recorded"
 EVENT_TUTORIAL_COMPLETED: Final = "tutorial.completed"
 EVENT_POINTS: Final = "points.entry"
+EVENT_PASS_ISSUED: Final = "pass.issued"
+EVENT_APPROVAL_REQUESTED: Final = "approval.requested"
+EVENT_APPROVAL_DECIDED: Final = "approval.decided"
+EVENT_APPROVAL_EXPIRED: Final = "approval.expired"
+EVENT_APPROVAL_CANCELLED: Final = "approval.cancelled"
+EVENT_VISITOR_REFERRED: Final = "visitor.referred"
+EVENT_DENY_LIST_ADDED: Final = "deny_list.added"
+EVENT_DENY_LIST_REMOVED: Final = "deny_list.removed"
+EVENT_VISIT_PHOTO_ATTACHED: Final = "visit.photo_attached"
+EVENT_VISIT_PHOTO_VIEWED: Final = "visit.photo_viewed"
 
 VISITOR_NAME_CONTEXT: Final = "visits.visitor_name_enc"
+VISIT_PHONE_CONTEXT: Final = "visits.phone_enc"
 HEALTH_CONTEXT: Final = "health_records.value_enc"
+APPROVAL_NAME_CONTEXT: Final = "approvals.visitor_name_enc"
+APPROVAL_PHONE_CONTEXT: Final = "approvals.phone_enc"
+_PHOTO_CONTEXT: Final = "visit_photos.file"
+
+REFERRAL_SCREEN_ID: Final = "visitor_referred"
+"""``screen_id`` of the help request that calls staff to a referred walk-in."""
+_REFERRAL_MODE: Final = "staff"
+
+MAX_PASS_USES: Final = 10
+"""Most uses a pass issued at the kiosk may allow."""
+MAX_PHOTO_BYTES: Final = 4 * 1024 * 1024
+"""Largest visitor photo (JPEG) accepted."""
+_JPEG_MAGIC: Final = b"\xff\xd8\xff"
+_MAX_NOTE = 200
+_MAX_LIMIT = 200
+_CODE_ATTEMPTS = 20
+_DENY_NAME_DOMAIN: Final = b"kiosk.deny_list.name\x00"
+_DENY_PHONE_DOMAIN: Final = b"kiosk.deny_list.phone\x00"
+_MIN_PHONE_DIGITS = 5
+_MAX_PHONE_DIGITS = 15
+_PHONE_CHARS = re.compile(r"[0-9+\-() \u00a0]+")
+_HOUSEHOLD_CODE = re.compile(r"([^\s-]{1,16})-([^\s-]{1,16})-([^\s-]{1,16})")
 
 _UID_HASH = re.compile(r"[0-9a-f]{64}")
 _MAX_NAME = 64
@@ -200,6 +301,103 @@ def _iso(moment: datetime) -> str:
     return ensure_utc(moment).isoformat(timespec="seconds")
 
 
+def _whole(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{what} must be a whole number")
+    return value
+
+
+def normalize_phone(phone: str) -> str:
+    """The digits of a phone number as people type it (spaces, dashes, brackets, a ``+86``
+    or ``0086`` country code dropped): ``"+86 138-1234-5678"`` → ``"13812345678"``.
+
+    Raises:
+        InvalidRequestError: Other characters, or not 5 to 15 digits. The message never
+            repeats the number.
+    """
+    if not isinstance(phone, str):
+        raise InvalidRequestError("a phone number is text")
+    phone = unicodedata.normalize("NFKC", phone)  # full-width digits, as IMEs type them
+    if not _PHONE_CHARS.fullmatch(phone):
+        raise InvalidRequestError("a phone number is digits, spaces, dashes and brackets")
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    stripped = phone.strip()
+    if stripped.startswith("+86") or (stripped.startswith("0086") and len(digits) > 11):
+        digits = digits[2:] if stripped.startswith("+") else digits[4:]
+    elif len(digits) == 13 and digits.startswith("861"):
+        digits = digits[2:]
+    if not _MIN_PHONE_DIGITS <= len(digits) <= _MAX_PHONE_DIGITS:
+        raise InvalidRequestError(
+            f"a phone number has {_MIN_PHONE_DIGITS} to {_MAX_PHONE_DIGITS} digits"
+        )
+    return digits
+
+
+def _deny_hash(key: bytes, domain: bytes, value: str) -> str:
+    return hmac.new(key, domain + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def deny_list_name_hash(name: str, key: bytes) -> str:
+    """The deny list's keyed hash of a name: HMAC-SHA256 of its NFKC form with every white
+    space character removed (``"张 三"`` and full-width spellings hash alike)."""
+    folded = "".join(unicodedata.normalize("NFKC", name).split())
+    return _deny_hash(key, _DENY_NAME_DOMAIN, folded)
+
+
+def deny_list_phone_hash(phone: str, key: bytes) -> str:
+    """The deny list's keyed hash of a phone number (its :func:`normalize_phone` digits)."""
+    return _deny_hash(key, _DENY_PHONE_DOMAIN, normalize_phone(phone))
+
+
+def _token_content(token: str) -> PassContent:
+    """The fields of a token this platform signed (read back for a stored pass)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError("a stored pass token is malformed")
+    try:
+        payload = base64.b32decode(parts[1] + "=" * (-len(parts[1]) % 8))
+    except (binascii.Error, ValueError):
+        raise ValueError("a stored pass token is malformed") from None
+    return decode_payload(payload)
+
+
+def _photo_context(visit_id: str) -> str:
+    # The visit id is part of the context: a photo file moved to another visit's row
+    # does not open.
+    return f"{_PHOTO_CONTEXT}:{visit_id}"
+
+
+def _write_durably(directory: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to ``directory/name`` so that after return it survives a power cut:
+    a temporary file, fsync, rename into place, fsync of the directory."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    final = directory / name
+    temporary = directory / f".tmp-{name}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    try:
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return final
+
+
 class LocalPlatform:
     """The platform, answered from the station database.
 
@@ -214,6 +412,17 @@ class LocalPlatform:
         lockout: Failure policy for volunteer PINs and room + phone identification
             (normally ``Settings.admin``).
         clock: Source of the current time (aware); injectable for tests.
+        pass_signer: Signs invitations (:meth:`issue_pass`); ``None``: not offered here.
+        identity_verifier: Checks the residents' and volunteers' app QR codes; ``None``:
+            :meth:`identify_resident_by_qr` and :meth:`identify_volunteer_by_qr` are not
+            offered.
+        hash_key: Key of the deny list's name and phone hashes (the station's card key).
+            ``None``: walk-ins are not checked against the deny list and managing it raises
+            :class:`~kiosk.platform.api.NotSupportedError`.
+        photos_dir: Where visitor photos are kept (``<data_dir>/photos``, the directory
+            retention purges); ``None``: photos are not offered.
+        approval_timeout_s: How long a host has to answer a walk-in.
+        max_pass_days: Longest validity of an issued pass, and furthest ahead it may start.
 
     Attributes:
         ledger: The pass redemption ledger (give it to ``PassRedeemer``).
@@ -230,7 +439,25 @@ class LocalPlatform:
         kiosk_id: str | None = None,
         lockout: LockoutPolicy,
         clock: Callable[[], datetime] = utc_now,
+        pass_signer: PassSigner | None = None,
+        identity_verifier: IdentityVerifier | None = None,
+        hash_key: bytes | None = None,
+        photos_dir: Path | None = None,
+        approval_timeout_s: int = 180,
+        max_pass_days: int = 7,
     ) -> None:
+        if isinstance(approval_timeout_s, bool) or approval_timeout_s < 1:
+            raise ValueError("approval_timeout_s must be at least 1")
+        if isinstance(max_pass_days, bool) or max_pass_days < 1:
+            raise ValueError("max_pass_days must be at least 1")
+        if hash_key is not None and len(hash_key) < 16:
+            raise ValueError("hash_key must be at least 16 bytes")
+        self._signer = pass_signer
+        self._identity_verifier = identity_verifier
+        self._hash_key = bytes(hash_key) if hash_key is not None else None
+        self._photos_dir = photos_dir
+        self._approval_timeout = timedelta(seconds=approval_timeout_s)
+        self._max_pass_window = timedelta(days=max_pass_days)
         self._db = db
         self._audit = audit
         self._cipher = cipher
@@ -496,6 +723,75 @@ class LocalPlatform:
             raise VolunteerNotFoundError()
         return identity
 
+    def identify_resident_by_qr(self, token: str) -> ResidentIdentity:
+        claim = self._verify_identity(token, IdentityKind.RESIDENT, EVENT_RESIDENT_IDENTIFIED)
+        with self._tx() as session:
+            resident = self._resident(session, claim.subject_id)
+            identity = self._identity(session, resident) if resident is not None else None
+            self._record(
+                session,
+                EVENT_RESIDENT_IDENTIFIED,
+                Actor.resident(resident.id) if resident is not None else Actor.system(),
+                {
+                    "method": "qr",
+                    "result": "success" if resident is not None else "not_found",
+                    "kiosk": self._kiosk_id,
+                },
+            )
+        if identity is None:
+            raise ResidentNotFoundError()
+        return identity
+
+    def identify_volunteer_by_qr(self, token: str) -> VolunteerIdentity:
+        claim = self._verify_identity(token, IdentityKind.VOLUNTEER, EVENT_VOLUNTEER_IDENTIFIED)
+        with self._tx() as session:
+            volunteer = session.get(Volunteer, claim.subject_id)
+            found = volunteer if volunteer is not None and volunteer.active else None
+            self._record(
+                session,
+                EVENT_VOLUNTEER_IDENTIFIED,
+                Actor.volunteer(found.id) if found is not None else Actor.system(),
+                {
+                    "method": "qr",
+                    "result": "success" if found is not None else "not_found",
+                    "kiosk": self._kiosk_id,
+                },
+            )
+            identity = _volunteer_identity(found) if found is not None else None
+        if identity is None:
+            raise VolunteerNotFoundError()
+        return identity
+
+    def _verify_identity(self, token: str, kind: IdentityKind, event_type: str) -> _Claim:
+        """The verified claim of an app QR code; a refusal is audited with its reason.
+
+        Raises:
+            NotSupportedError: No identity verifier here.
+            IdentityCodeRejectedError: The code did not verify (``reason`` says why).
+        """
+        if self._identity_verifier is None:
+            raise NotSupportedError("app QR codes are not accepted at this station")
+        try:
+            if not isinstance(token, str):
+                raise IdentityRejectedError(IdentityRejection.MALFORMED)
+            claim = self._identity_verifier.verify(token, expected=kind, now=self._now())
+        except IdentityRejectedError as exc:
+            reason = exc.reason.value
+            with self._tx() as session:
+                self._record(
+                    session,
+                    event_type,
+                    Actor.system(),
+                    {
+                        "method": "qr",
+                        "result": "rejected",
+                        "reason": reason,
+                        "kiosk": self._kiosk_id,
+                    },
+                )
+            raise IdentityCodeRejectedError(reason) from None
+        return _Claim(claim.subject_id)
+
     def verify_volunteer_pin(self, volunteer_id: int, pin: str) -> VolunteerIdentity:
         subject = f"volunteer:{int(volunteer_id)}"
         now = self._now()
@@ -574,33 +870,207 @@ class LocalPlatform:
     def find_households(
         self, building: str | None = None, unit: str | None = None
     ) -> list[HouseholdSummary]:
-        query = (
-            select(Household, Unit, Building)
-            .join(Unit, Household.unit_id == Unit.id)
-            .join(Building, Unit.building_id == Building.id)
-            .where(Building.community_id == self._community_id)
-        )
+        query = self._households_query()
         if building is not None:
             query = query.where(Building.number == building)
         if unit is not None:
             query = query.where(Unit.number == unit)
         with self._tx(write=False) as session:
             rows = session.execute(query).all()
-        result = [
-            HouseholdSummary(
-                household_id=h.id,
-                building=b.number,
-                building_name=b.name,
-                unit=u.number,
-                room=h.room,
-                label=household_label(b.name, u.number, h.room),
-            )
-            for h, u, b in rows
-        ]
+        result = [_summary(h, u, b) for h, u, b in rows]
         result.sort(key=lambda s: (_natural(s.building), _natural(s.unit), _natural(s.room)))
         return result
 
+    def _households_query(self) -> Select[Household, Unit, Building]:
+        return (
+            select(Household, Unit, Building)
+            .join(Unit, Household.unit_id == Unit.id)
+            .join(Building, Unit.building_id == Building.id)
+            .where(Building.community_id == self._community_id)
+        )
+
+    def _summary_of(self, session: Session, household_id: int) -> HouseholdSummary:
+        row = session.execute(self._households_query().where(Household.id == household_id)).first()
+        if row is None:
+            raise HouseholdNotFoundError()
+        return _summary(*row)
+
+    def household_by_code(self, code: str) -> HouseholdSummary:
+        match = _HOUSEHOLD_CODE.fullmatch(code.strip()) if isinstance(code, str) else None
+        if match is None:
+            raise HouseholdNotFoundError()
+        building, unit, room = match.groups()
+        with self._tx(write=False) as session:
+            row = session.execute(
+                self._households_query().where(
+                    Building.number == building, Unit.number == unit, Household.room == room
+                )
+            ).first()
+        if row is None:
+            raise HouseholdNotFoundError()
+        return _summary(*row)
+
     # ------------------------------------------------------------------ passes and visits
+
+    def pass_uses(self, pass_id: bytes) -> int:
+        try:
+            return self.ledger.uses(pass_id)
+        except ValueError as exc:
+            raise InvalidRequestError(str(exc)) from None
+        except (OperationalError, InterfaceError) as exc:
+            raise PlatformUnavailableError() from exc
+
+    def pass_by_short_code(self, short_code: str) -> str:
+        code = normalize_code(short_code) if isinstance(short_code, str) else ""
+        if not is_valid_code(code):
+            raise PassNotFoundError()
+        with self._tx(write=False) as session:
+            token = session.scalar(
+                select(IssuedPassRow.token)
+                .join(Household, IssuedPassRow.household_id == Household.id)
+                .join(Unit, Household.unit_id == Unit.id)
+                .join(Building, Unit.building_id == Building.id)
+                .where(
+                    IssuedPassRow.short_code == code,
+                    Building.community_id == self._community_id,
+                )
+            )
+        if token is None:
+            raise PassNotFoundError()
+        return token
+
+    def issue_pass(self, request: IssuePassRequest, *, actor: Actor) -> IssuedPass:
+        if self._signer is None:
+            raise NotSupportedError("this station cannot sign passes")
+        request_id = _uuid(request.request_id, "request_id")
+        household_id = _whole(request.household_id, "household_id")
+        valid_from = _aware(request.valid_from, "valid_from")
+        valid_until = _aware(request.valid_until, "valid_until")
+        uses = _whole(request.uses_allowed, "uses_allowed")
+        if not 1 <= uses <= MAX_PASS_USES:
+            raise InvalidRequestError(f"a pass allows 1 to {MAX_PASS_USES} uses")
+        if not isinstance(request.visitor_name, str):
+            raise InvalidRequestError("visitor_name must be text")
+        now = self._now()
+        if valid_until <= now:
+            raise InvalidRequestError("the pass would end in the past")
+        if valid_from >= valid_until:
+            raise InvalidRequestError("the pass must start before it ends")
+        if valid_until - valid_from > self._max_pass_window:
+            raise InvalidRequestError("the pass would be valid for too long")
+        if valid_from > now + self._max_pass_window:
+            raise InvalidRequestError("the pass would start too far ahead")
+        for _attempt in range(_MAX_RACE_RETRIES):
+            try:
+                return self._issue_pass_once(
+                    request, actor, request_id, household_id, valid_from, valid_until, uses, now
+                )
+            except IntegrityError:
+                # Another kiosk stored the same request, or drew the same short code.
+                log.info("issuing a pass raced another kiosk; retrying")
+        raise PlatformUnavailableError("issuing the pass kept racing other kiosks")
+
+    def _issue_pass_once(
+        self,
+        request: IssuePassRequest,
+        actor: Actor,
+        request_id: str,
+        household_id: int,
+        valid_from: datetime,
+        valid_until: datetime,
+        uses: int,
+        now: datetime,
+    ) -> IssuedPass:
+        assert self._signer is not None
+        with self._tx() as session:
+            self._check_actor(session, actor)
+            summary = self._summary_of(session, household_id)
+            self._authorize_household(session, actor, household_id)
+            existing = session.scalar(
+                select(IssuedPassRow).where(IssuedPassRow.request_id == request_id)
+            )
+            if existing is not None:
+                view = self._issued_view(existing, summary)
+                if existing.household_id != household_id or view.visitor_name != (
+                    unicodedata.normalize("NFC", request.visitor_name)
+                ):
+                    raise ConflictError("request id reused for a different pass")
+                return view
+            pass_uuid = uuid.uuid4()
+            try:
+                token = self._signer.issue(
+                    community_id=self._community_id,
+                    household=summary.code,
+                    visitor_name=request.visitor_name,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    uses_allowed=uses,
+                    pass_id=pass_uuid,
+                )
+            except ValueError as exc:
+                # The signer's messages name the field, never its value.
+                raise InvalidRequestError(str(exc)) from None
+            content = _token_content(token)
+            row = IssuedPassRow(
+                pass_id=pass_uuid.hex,
+                short_code=self._new_short_code(session),
+                token=token,
+                household_id=household_id,
+                valid_from=content.valid_from,
+                valid_until=content.valid_until,
+                uses_allowed=uses,
+                issued_at=now,
+                request_id=request_id,
+            )
+            session.add(row)
+            session.flush()
+            facts: dict[str, DetailValue] = {
+                "pass_id": row.pass_id,
+                "household_id": household_id,
+                "uses_allowed": uses,
+                "kiosk": self._kiosk_id,
+            }
+            self._publish(
+                session,
+                EVENT_PASS_ISSUED,
+                actor,
+                facts,
+                key=f"{EVENT_PASS_ISSUED}:{row.pass_id}",
+                extra={
+                    "valid_from": _iso(row.valid_from),
+                    "valid_until": _iso(row.valid_until),
+                    "at": _iso(now),
+                },
+                at=now,
+            )
+            return self._issued_view(row, summary)
+
+    def _new_short_code(self, session: Session) -> str:
+        for _attempt in range(_CODE_ATTEMPTS):
+            code = new_code()
+            if (
+                session.scalar(
+                    select(IssuedPassRow.pass_id).where(IssuedPassRow.short_code == code)
+                )
+                is None
+            ):
+                return code
+        raise PlatformUnavailableError("no free short code found")
+
+    @staticmethod
+    def _issued_view(row: IssuedPassRow, summary: HouseholdSummary) -> IssuedPass:
+        content = _token_content(row.token)
+        return IssuedPass(
+            pass_id=row.pass_id,
+            token=row.token,
+            short_code=row.short_code,
+            household_id=row.household_id,
+            household_label=summary.label,
+            visitor_name=content.visitor_name,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            uses_allowed=row.uses_allowed,
+        )
 
     def redeem_pass(self, pass_id: bytes, uses_allowed: int, kiosk_id: str, at: datetime) -> int:
         try:
@@ -622,9 +1092,22 @@ class LocalPlatform:
             raise InvalidRequestError(str(exc)) from None
         if visit.redeem_uses_allowed is not None and visit.pass_id is None:
             raise InvalidRequestError("redeem_uses_allowed needs a pass_id")
+        if visit.kind not in VISIT_KINDS:
+            raise InvalidRequestError("kind must be pass or walk_in")
+        if visit.reason is not None and visit.reason not in VISIT_REASONS:
+            raise InvalidRequestError("unknown visit reason")
+        phone = normalize_phone(visit.phone) if visit.phone is not None else None
+        approval_id: str | None = None
+        if visit.kind == "walk_in":
+            if visit.approval_id is None or visit.host_household_id is None:
+                raise ApprovalNotGrantedError("a walk-in needs an approval of its host")
+            approval_id = _uuid(visit.approval_id, "approval_id")
+        elif visit.approval_id is not None:
+            raise InvalidRequestError("only a walk-in is admitted on an approval")
+        admission = _Admission(visit_id, name, pass_hex, at, approval_id, phone)
         for _attempt in range(_MAX_RACE_RETRIES):
             try:
-                return self._check_in_once(visit, actor, visit_id, name, pass_hex, at)
+                return self._check_in_once(visit, actor, admission)
             except AlreadyUsedError:
                 assert visit.pass_id is not None
                 assert visit.redeem_uses_allowed is not None
@@ -640,28 +1123,23 @@ class LocalPlatform:
                     )
                 raise PassAlreadyUsedError() from None
             except IntegrityError:
-                # PostgreSQL: another kiosk redeemed the same use number, or stored the same
-                # visit id, at the same moment. Run again: it now sees their row.
+                # PostgreSQL: another kiosk redeemed the same use number, stored the same
+                # visit id or took the same approval or exit code at the same moment. Run
+                # again: it now sees their row (or draws another exit code).
                 log.info("check-in raced another kiosk; retrying")
         raise PlatformUnavailableError("check-in kept racing other kiosks")
 
-    def _check_in_once(
-        self,
-        visit: CheckInRequest,
-        actor: Actor,
-        visit_id: str,
-        name: str,
-        pass_hex: str | None,
-        at: datetime,
-    ) -> Visit:
+    def _check_in_once(self, visit: CheckInRequest, actor: Actor, adm: _Admission) -> Visit:
         with self._tx() as session:
-            existing = session.get(VisitRow, visit_id)
+            existing = session.get(VisitRow, adm.visit_id)
             if existing is not None:
                 view = self._visit_view(session, existing)
                 same = (
-                    view.visitor_name == name
+                    view.visitor_name == adm.name
                     and view.host_household_id == visit.host_household_id
-                    and view.pass_id == pass_hex
+                    and view.pass_id == adm.pass_hex
+                    and view.kind == visit.kind
+                    and existing.approval_id == adm.approval_id
                 )
                 if not same:
                     raise ConflictError("visit id reused for a different visit")
@@ -671,7 +1149,10 @@ class LocalPlatform:
                 visit.host_household_id is not None
                 and self._household(session, visit.host_household_id) is None
             ):
-                raise NotFoundError("no such household")
+                raise HouseholdNotFoundError()
+            approval = None
+            if adm.approval_id is not None:
+                approval = self._granted_approval(session, adm.approval_id, visit, adm.name)
             if visit.redeem_uses_allowed is not None:
                 assert visit.pass_id is not None
                 try:
@@ -680,39 +1161,114 @@ class LocalPlatform:
                         visit.pass_id,
                         visit.redeem_uses_allowed,
                         kiosk_id=self._kiosk_id,
-                        at=at,
+                        at=adm.at,
                     )
                 except ValueError as exc:
                     raise InvalidRequestError(str(exc)) from None
+            phone_enc = (
+                self._cipher.encrypt_text(adm.phone, context=VISIT_PHONE_CONTEXT)
+                if adm.phone is not None
+                else None
+            )
+            reason = visit.reason
+            if approval is not None:
+                reason = reason or cast(VisitReason | None, approval.reason)
+                if phone_enc is None and approval.phone_enc is not None:
+                    phone_enc = self._cipher.encrypt(
+                        self._cipher.decrypt(approval.phone_enc, context=APPROVAL_PHONE_CONTEXT),
+                        context=VISIT_PHONE_CONTEXT,
+                    )
             row = VisitRow(
-                id=visit_id,
+                id=adm.visit_id,
                 station_id=self._station_id,
                 kiosk_id=self._kiosk_id,
-                pass_id=pass_hex,
-                visitor_name_enc=self._cipher.encrypt_text(name, context=VISITOR_NAME_CONTEXT),
+                pass_id=adm.pass_hex,
+                visitor_name_enc=self._cipher.encrypt_text(adm.name, context=VISITOR_NAME_CONTEXT),
                 host_household_id=visit.host_household_id,
-                checked_in_at=at,
+                checked_in_at=adm.at,
                 checked_out_at=None,
                 volunteer_id=actor.volunteer_id,
                 on_behalf_of=actor.resident_id if actor.kind == "volunteer" else None,
+                exit_code=self._new_exit_code(session),
+                kind=visit.kind,
+                reason=reason,
+                phone_enc=phone_enc,
+                approval_id=adm.approval_id,
             )
             session.add(row)
+            if approval is not None:
+                approval.visit_id = adm.visit_id
             session.flush()
-            facts: dict[str, DetailValue] = {"visit_id": visit_id, "kiosk": self._kiosk_id}
+            if visit.host_household_id is not None:
+                self._notify(
+                    session, visit.host_household_id, "visitor_arrived", adm.visit_id, adm.at
+                )
+            facts: dict[str, DetailValue] = {
+                "visit_id": adm.visit_id,
+                "kiosk": self._kiosk_id,
+                "kind": visit.kind,
+            }
             if visit.host_household_id is not None:
                 facts["household_id"] = visit.host_household_id
-            if pass_hex is not None:
-                facts["pass_id"] = pass_hex
+            if adm.pass_hex is not None:
+                facts["pass_id"] = adm.pass_hex
+            if adm.approval_id is not None:
+                facts["approval_id"] = adm.approval_id
             self._publish(
                 session,
                 EVENT_VISIT_CHECKED_IN,
                 actor,
                 facts,
-                key=f"{EVENT_VISIT_CHECKED_IN}:{visit_id}",
-                extra={"station": self._station_id, "at": _iso(at)},
-                at=at,
+                key=f"{EVENT_VISIT_CHECKED_IN}:{adm.visit_id}",
+                extra={"station": self._station_id, "at": _iso(adm.at)},
+                at=adm.at,
             )
             return self._visit_view(session, row)
+
+    def _granted_approval(
+        self, session: Session, approval_id: str, visit: CheckInRequest, name: str
+    ) -> Approval:
+        """The approved, unused approval a walk-in is admitted on (locked for the update).
+
+        Raises:
+            ApprovalNotGrantedError: Unknown, another household's, not approved, already
+                used for a visit, or given for another visitor name.
+        """
+        approval = session.get(Approval, approval_id, with_for_update=True)
+        if (
+            approval is None
+            or approval.household_id != visit.host_household_id
+            or approval.state != "approved"
+            or approval.visit_id is not None
+        ):
+            raise ApprovalNotGrantedError()
+        approved_name = self._cipher.decrypt_text(
+            approval.visitor_name_enc, context=APPROVAL_NAME_CONTEXT
+        )
+        if not hmac.compare_digest(approved_name.encode("utf-8"), name.encode("utf-8")):
+            raise ApprovalNotGrantedError("the approval was given for another visitor")
+        return approval
+
+    def _new_exit_code(self, session: Session) -> str:
+        """A fresh exit code no visit inside holds (the partial unique index backs this up
+        against a kiosk on another connection)."""
+        for _attempt in range(_CODE_ATTEMPTS):
+            code = new_code()
+            taken = session.scalar(
+                select(VisitRow.id).where(
+                    VisitRow.exit_code == code, VisitRow.checked_out_at.is_(None)
+                )
+            )
+            if taken is None:
+                return code
+        raise PlatformUnavailableError("no free exit code found")
+
+    def _notify(
+        self, session: Session, household_id: int, kind: str, ref: str, at: datetime
+    ) -> None:
+        session.add(
+            HostNotificationRow(household_id=household_id, kind=kind, ref=ref, created_at=at)
+        )
 
     def check_out(self, visit_id: str, *, actor: Actor) -> Visit:
         key = _uuid(visit_id, "visit_id")
@@ -721,23 +1277,54 @@ class LocalPlatform:
             row = session.get(VisitRow, key, with_for_update=True)
             if row is None or row.station_id != self._station_id:
                 raise VisitNotFoundError()
-            if row.checked_out_at is not None:
-                raise VisitAlreadyClosedError()
-            self._check_actor(session, actor)
-            row.checked_out_at = now
-            row.checkout_kiosk_id = self._kiosk_id
-            session.flush()
-            facts: dict[str, DetailValue] = {"visit_id": key, "kiosk": self._kiosk_id}
-            self._publish(
-                session,
-                EVENT_VISIT_CHECKED_OUT,
-                actor,
-                facts,
-                key=f"{EVENT_VISIT_CHECKED_OUT}:{key}",
-                extra={"station": self._station_id, "at": _iso(now)},
-                at=now,
-            )
-            return self._visit_view(session, row)
+            return self._close_visit(session, row, actor, now)
+
+    def check_out_by_code(self, exit_code: str, *, actor: Actor) -> Visit:
+        if not isinstance(exit_code, str):
+            raise VisitNotFoundError()
+        code = normalize_code(exit_code)
+        if not is_valid_code(code):
+            raise VisitNotFoundError()
+        now = self._now()
+        with self._tx() as session:
+            row = session.scalars(
+                select(VisitRow)
+                .where(
+                    VisitRow.exit_code == code,
+                    VisitRow.checked_out_at.is_(None),
+                    VisitRow.station_id == self._station_id,
+                )
+                .with_for_update()
+            ).first()
+            if row is None:
+                closed = session.scalar(
+                    select(VisitRow.id)
+                    .where(VisitRow.exit_code == code, VisitRow.station_id == self._station_id)
+                    .limit(1)
+                )
+                raise VisitAlreadyClosedError() if closed is not None else VisitNotFoundError()
+            return self._close_visit(session, row, actor, now)
+
+    def _close_visit(self, session: Session, row: VisitRow, actor: Actor, now: datetime) -> Visit:
+        if row.checked_out_at is not None:
+            raise VisitAlreadyClosedError()
+        self._check_actor(session, actor)
+        row.checked_out_at = now
+        row.checkout_kiosk_id = self._kiosk_id
+        session.flush()
+        if row.host_household_id is not None:
+            self._notify(session, row.host_household_id, "visitor_left", row.id, now)
+        facts: dict[str, DetailValue] = {"visit_id": row.id, "kiosk": self._kiosk_id}
+        self._publish(
+            session,
+            EVENT_VISIT_CHECKED_OUT,
+            actor,
+            facts,
+            key=f"{EVENT_VISIT_CHECKED_OUT}:{row.id}",
+            extra={"station": self._station_id, "at": _iso(now)},
+            at=now,
+        )
+        return self._visit_view(session, row)
 
     def visits_inside(self) -> list[Visit]:
         with self._tx(write=False) as session:
@@ -766,7 +1353,489 @@ class LocalPlatform:
             checked_out_at=row.checked_out_at,
             volunteer_id=row.volunteer_id,
             on_behalf_of=row.on_behalf_of,
+            exit_code=row.exit_code or "",
+            kind=cast(VisitKind, row.kind),
+            reason=cast(VisitReason | None, row.reason),
         )
+
+    # ------------------------------------------------------------------ walk-in approvals
+
+    def request_host_approval(self, request: WalkInRequest, *, actor: Actor) -> ApprovalTicket:
+        request_id = _uuid(request.request_id, "request_id")
+        household_id = _whole(request.host_household_id, "host_household_id")
+        name = _text(request.visitor_name, "visitor_name", _MAX_NAME)
+        if request.reason not in VISIT_REASONS:
+            raise InvalidRequestError("unknown visit reason")
+        phone = normalize_phone(request.phone) if request.phone is not None else None
+        for _attempt in range(_MAX_RACE_RETRIES):
+            try:
+                return self._request_approval_once(
+                    request, actor, request_id, household_id, name, phone
+                )
+            except IntegrityError:
+                log.info("an approval request raced another kiosk; retrying")
+        raise PlatformUnavailableError("the approval request kept racing other kiosks")
+
+    def _request_approval_once(
+        self,
+        request: WalkInRequest,
+        actor: Actor,
+        request_id: str,
+        household_id: int,
+        name: str,
+        phone: str | None,
+    ) -> ApprovalTicket:
+        now = self._now()
+        with self._tx() as session:
+            existing = session.scalar(select(Approval).where(Approval.request_id == request_id))
+            if existing is not None:
+                if existing.household_id != household_id:
+                    raise ConflictError("request id reused for another household")
+                self._expire_if_due(session, existing, now)
+                return _ticket(existing)
+            self._check_actor(session, actor)
+            if self._household(session, household_id) is None:
+                raise HouseholdNotFoundError()
+            match = self._deny_list_match(session, name, phone)
+            row = Approval(
+                id=str(uuid.uuid4()),
+                household_id=household_id,
+                state="referred" if match is not None else "pending",
+                visitor_name_enc=self._cipher.encrypt_text(name, context=APPROVAL_NAME_CONTEXT),
+                phone_enc=(
+                    self._cipher.encrypt_text(phone, context=APPROVAL_PHONE_CONTEXT)
+                    if phone is not None
+                    else None
+                ),
+                reason=request.reason,
+                kiosk_id=self._kiosk_id,
+                host_reachable=self._host_reachable(session, household_id),
+                requested_at=now,
+                expires_at=now + self._approval_timeout,
+                request_id=request_id,
+            )
+            session.add(row)
+            session.flush()
+            if match is None:
+                self._notify(session, household_id, "approval_requested", row.id, now)
+                self._publish_approval(session, EVENT_APPROVAL_REQUESTED, actor, row, now)
+            else:
+                self._refer(session, actor, row, match, now)
+            return _ticket(row)
+
+    def _host_reachable(self, session: Session, household_id: int) -> bool:
+        """Whether a resident of the household has a phone on file (the platform can ask)."""
+        found = session.scalar(
+            select(Resident.id)
+            .where(
+                Resident.household_id == household_id,
+                or_(Resident.phone_enc.is_not(None), Resident.phone_last4.is_not(None)),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    def _deny_list_match(
+        self, session: Session, name: str, phone: str | None
+    ) -> tuple[DenyListRow, str] | None:
+        """The active deny-list entry the visitor matches and on what (``"phone"`` or
+        ``"name"``): the same phone, or the same name where the entry or the visitor has no
+        phone. A visitor whose phone differs from the entry's is not matched by name."""
+        if self._hash_key is None:
+            return None
+        name_hash = deny_list_name_hash(name, self._hash_key)
+        phone_hash = deny_list_phone_hash(phone, self._hash_key) if phone is not None else None
+        candidates = [DenyListRow.name_hash == name_hash]
+        if phone_hash is not None:
+            candidates.append(DenyListRow.phone_hash == phone_hash)
+        rows = session.scalars(
+            select(DenyListRow)
+            .where(DenyListRow.removed_at.is_(None), or_(*candidates))
+            .order_by(DenyListRow.id)
+        ).all()
+        for row in rows:
+            if phone_hash is not None and row.phone_hash == phone_hash:
+                return row, "phone"
+        for row in rows:
+            if row.name_hash == name_hash and (row.phone_hash is None or phone_hash is None):
+                return row, "name"
+        return None
+
+    def _refer(
+        self,
+        session: Session,
+        actor: Actor,
+        row: Approval,
+        match: tuple[DenyListRow, str],
+        now: datetime,
+    ) -> None:
+        """Call staff to a referred walk-in: a help request (like 呼叫志愿者) and an audit entry
+        that says why. Nothing the kiosk shows or the host sees says why."""
+        help_id = str(uuid.uuid4())
+        session.add(
+            HelpRequest(
+                id=help_id,
+                station_id=self._station_id,
+                screen_id=REFERRAL_SCREEN_ID,
+                mode=_REFERRAL_MODE,
+                volunteer_id=actor.volunteer_id,
+                created_at=now,
+                status="open",
+            )
+        )
+        session.flush()
+        self._publish(
+            session,
+            EVENT_HELP_REQUESTED,
+            actor,
+            {
+                "help_id": help_id,
+                "station": self._station_id,
+                "screen": REFERRAL_SCREEN_ID,
+                "mode": _REFERRAL_MODE,
+            },
+            key=f"{EVENT_HELP_REQUESTED}:{help_id}",
+            extra={"kiosk": self._kiosk_id, "at": _iso(now)},
+            at=now,
+        )
+        entry, matched_on = match
+        self._record(
+            session,
+            EVENT_VISITOR_REFERRED,
+            actor,
+            {
+                "approval_id": row.id,
+                "household_id": row.household_id,
+                "help_id": help_id,
+                "basis": "deny_list",
+                "entry_id": entry.id,
+                "matched_on": matched_on,
+            },
+        )
+
+    def _publish_approval(
+        self, session: Session, event_type: str, actor: Actor, row: Approval, now: datetime
+    ) -> None:
+        facts: dict[str, DetailValue] = {
+            "approval_id": row.id,
+            "household_id": row.household_id,
+            "state": row.state,
+        }
+        if row.decided_by is not None:
+            facts["decided_by"] = row.decided_by
+        self._publish(
+            session,
+            event_type,
+            actor,
+            facts,
+            key=f"{event_type}:{row.id}",
+            extra={"kiosk": self._kiosk_id, "at": _iso(now)},
+            at=now,
+        )
+
+    def _expire_if_due(self, session: Session, row: Approval, now: datetime) -> bool:
+        """Turn a pending approval past its deadline into ``expired`` (persisted)."""
+        if row.state != "pending" or now < row.expires_at:
+            return False
+        row.state = "expired"
+        session.flush()
+        self._publish_approval(session, EVENT_APPROVAL_EXPIRED, Actor.system(), row, now)
+        return True
+
+    def _approval(self, session: Session, approval_id: str, *, lock: bool) -> Approval:
+        row = session.get(Approval, approval_id, with_for_update=lock)
+        if row is None or self._household(session, row.household_id) is None:
+            raise ApprovalNotFoundError()
+        return row
+
+    def approval_status(self, approval_id: str) -> ApprovalTicket:
+        key = _uuid(approval_id, "approval_id")
+        now = self._now()
+        with self._tx(write=False) as session:
+            row = self._approval(session, key, lock=False)
+            if not (row.state == "pending" and now >= row.expires_at):
+                return _ticket(row)
+        with self._tx() as session:  # due: expire it (persisted), then answer
+            row = self._approval(session, key, lock=True)
+            self._expire_if_due(session, row, now)
+            return _ticket(row)
+
+    def decide_approval(self, approval_id: str, approve: bool, *, actor: Actor) -> ApprovalTicket:
+        key = _uuid(approval_id, "approval_id")
+        if not isinstance(approve, bool):
+            raise InvalidRequestError("approve must be true or false")
+        target: ApprovalState = "approved" if approve else "refused"
+        now = self._now()
+        with self._tx() as session:
+            self._check_actor(session, actor)
+            row = self._approval(session, key, lock=True)
+            self._expire_if_due(session, row, now)
+            outcome = self._decide(session, row, target, actor, now)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def _decide(
+        self, session: Session, row: Approval, target: ApprovalState, actor: Actor, now: datetime
+    ) -> ApprovalTicket | Exception:
+        """Apply a decision; an error is returned, not raised, so that an expiry found on
+        the way is still committed."""
+        decider: ApprovalDecider
+        open_states: tuple[str, ...]
+        if actor.kind == "resident":
+            rid = actor.resident_id
+            resident = self._resident(session, rid) if rid is not None else None
+            if resident is None or resident.household_id != row.household_id:
+                return PermissionDeniedError("not a resident of the visited household")
+            decider, open_states = "host", ("pending",)
+        elif actor.kind == "volunteer":
+            decider, open_states = "volunteer", ("pending", "expired")
+        else:
+            return PermissionDeniedError("only the host or a volunteer decides")
+        if row.state == target:
+            return _ticket(row)  # the same decision again: nothing changes
+        if row.state not in open_states:
+            return ConflictError(f"the approval is {row.state}")
+        row.state = target
+        row.decided_at = now
+        row.decided_by = decider
+        row.decided_by_volunteer_id = actor.volunteer_id
+        session.flush()
+        self._publish_approval(session, EVENT_APPROVAL_DECIDED, actor, row, now)
+        return _ticket(row)
+
+    def cancel_approval(self, approval_id: str, *, actor: Actor) -> ApprovalTicket:
+        key = _uuid(approval_id, "approval_id")
+        now = self._now()
+        with self._tx() as session:
+            self._check_actor(session, actor)
+            row = self._approval(session, key, lock=True)
+            self._expire_if_due(session, row, now)
+            if row.state in ("pending", "expired"):
+                row.state = "cancelled"
+                session.flush()
+                self._publish_approval(session, EVENT_APPROVAL_CANCELLED, actor, row, now)
+            return _ticket(row)
+
+    def host_notifications(self, household_id: int, *, limit: int = 20) -> list[HostNotification]:
+        household_id = _whole(household_id, "household_id")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= _MAX_LIMIT:
+            raise InvalidRequestError(f"limit must be 1 to {_MAX_LIMIT}")
+        with self._tx(write=False) as session:
+            if self._household(session, household_id) is None:
+                raise HouseholdNotFoundError()
+            rows = session.scalars(
+                select(HostNotificationRow)
+                .where(HostNotificationRow.household_id == household_id)
+                .order_by(HostNotificationRow.created_at.desc(), HostNotificationRow.id.desc())
+                .limit(limit)
+            ).all()
+            return [
+                HostNotification(
+                    id=r.id,
+                    household_id=r.household_id,
+                    kind=cast(
+                        Literal["visitor_arrived", "visitor_left", "approval_requested"], r.kind
+                    ),
+                    ref=r.ref,
+                    created_at=r.created_at,
+                )
+                for r in rows
+            ]
+
+    # ------------------------------------------------------------------ visitor photos
+
+    def attach_visit_photo(self, visit_id: str, jpeg: bytes, *, actor: Actor) -> None:
+        """Keep a visitor's photo with the visit (staff see it; retention purges it).
+
+        The JPEG is sealed with the cipher and written durably to a new, randomly named
+        file; then its row is committed. A crash in between leaves an unnamed file, which
+        the retention purge removes.
+
+        Raises:
+            NotSupportedError: No photos directory here.
+            VisitNotFoundError: No such visit at this station.
+            InvalidRequestError: Not a JPEG, empty, or larger than :data:`MAX_PHOTO_BYTES`.
+            PlatformUnavailableError: The file could not be written.
+        """
+        if self._photos_dir is None:
+            raise NotSupportedError("visitor photos are not kept at this station")
+        key = _uuid(visit_id, "visit_id")
+        if (
+            not isinstance(jpeg, bytes | bytearray)
+            or not 0 < len(jpeg) <= MAX_PHOTO_BYTES
+            or not bytes(jpeg[:3]) == _JPEG_MAGIC
+        ):
+            raise InvalidRequestError(f"a photo is a JPEG of at most {MAX_PHOTO_BYTES} bytes")
+        with self._tx(write=False) as session:
+            self._visit_here(session, key)
+            self._check_actor(session, actor)
+        sealed = self._cipher.encrypt(bytes(jpeg), context=_photo_context(key))
+        name = f"{secrets.token_hex(16)}.jpg.enc"
+        try:
+            path = _write_durably(self._photos_dir, name, sealed)
+        except OSError as exc:
+            log.error("a visitor photo could not be written: %s", exc.strerror)
+            raise PlatformUnavailableError("the photo could not be stored") from None
+        now = self._now()
+        try:
+            with self._tx() as session:
+                self._visit_here(session, key)
+                photo = VisitPhoto(visit_id=key, path=name, taken_at=now)
+                session.add(photo)
+                session.flush()
+                self._record(
+                    session,
+                    EVENT_VISIT_PHOTO_ATTACHED,
+                    actor,
+                    {"visit_id": key, "photo_id": photo.id},
+                )
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+
+    def visit_photo(self, visit_id: str, *, actor: Actor | None = None) -> bytes | None:
+        """The newest photo of a visit (staff use), or ``None``. The viewing is audited.
+
+        Raises:
+            NotSupportedError: No photos directory here.
+            VisitNotFoundError: No such visit at this station.
+        """
+        if self._photos_dir is None:
+            raise NotSupportedError("visitor photos are not kept at this station")
+        key = _uuid(visit_id, "visit_id")
+        viewer = actor if actor is not None else Actor.system()
+        with self._tx() as session:
+            self._visit_here(session, key)
+            self._check_actor(session, viewer)
+            photo = session.scalars(
+                select(VisitPhoto)
+                .where(VisitPhoto.visit_id == key)
+                .order_by(VisitPhoto.taken_at.desc(), VisitPhoto.id.desc())
+                .limit(1)
+            ).first()
+            if photo is None:
+                return None
+            self._record(
+                session, EVENT_VISIT_PHOTO_VIEWED, viewer, {"visit_id": key, "photo_id": photo.id}
+            )
+            relative = photo.path
+        base = self._photos_dir.resolve()
+        path = (base / relative).resolve()
+        if not path.is_relative_to(base) or path == base:
+            log.warning("a visit photo path points outside the photos directory")
+            return None
+        try:
+            sealed = path.read_bytes()
+        except FileNotFoundError:
+            log.warning("a visit photo file is missing")
+            return None
+        try:
+            return self._cipher.decrypt(sealed, context=_photo_context(key))
+        except DecryptionError:
+            log.error("a visit photo file does not open (altered, moved or an old key)")
+            return None
+
+    def _visit_here(self, session: Session, visit_id: str) -> VisitRow:
+        row = session.get(VisitRow, visit_id)
+        if row is None or row.station_id != self._station_id:
+            raise VisitNotFoundError()
+        return row
+
+    # ------------------------------------------------------------------ deny list (staff)
+
+    def _deny_list_admin(self, actor: Actor) -> bytes:
+        if self._hash_key is None:
+            raise NotSupportedError("the deny list is not kept at this station")
+        if actor.kind not in ("admin", "system"):
+            raise PermissionDeniedError("only staff manage the deny list")
+        return self._hash_key
+
+    def add_to_deny_list(
+        self, name: str, phone: str | None, *, note: str = "", actor: Actor
+    ) -> DenyListEntry:
+        """Add a person to the deny list (staff only; not in the protocol).
+
+        Adding the same name and phone again returns the active entry unchanged.
+
+        Raises:
+            NotSupportedError: No hash key here.
+            PermissionDeniedError: The actor is not an admin or the system.
+            InvalidRequestError: A bad name, phone or note.
+        """
+        key = self._deny_list_admin(actor)
+        name = _text(name, "name", _MAX_NAME)
+        digits = normalize_phone(phone) if phone is not None else None
+        if not isinstance(note, str) or len(note) > _MAX_NOTE or _CONTROL.search(note):
+            raise InvalidRequestError(f"a note is at most {_MAX_NOTE} characters of plain text")
+        name_hash = deny_list_name_hash(name, key)
+        phone_hash = deny_list_phone_hash(digits, key) if digits is not None else None
+        now = self._now()
+        with self._tx() as session:
+            same_phone = (
+                DenyListRow.phone_hash == phone_hash
+                if phone_hash is not None
+                else DenyListRow.phone_hash.is_(None)
+            )
+            row = session.scalars(
+                select(DenyListRow).where(
+                    DenyListRow.removed_at.is_(None), DenyListRow.name_hash == name_hash, same_phone
+                )
+            ).first()
+            if row is not None:
+                return _deny_entry(row)
+            row = DenyListRow(
+                name_hash=name_hash,
+                phone_hash=phone_hash,
+                masked_name=mask_name(name),
+                masked_phone=mask_phone(digits) if digits is not None else None,
+                note=note.strip(),
+                added_at=now,
+            )
+            session.add(row)
+            session.flush()
+            self._record(
+                session,
+                EVENT_DENY_LIST_ADDED,
+                actor,
+                {"entry_id": row.id, "with_phone": phone_hash is not None},
+            )
+            return _deny_entry(row)
+
+    def remove_from_deny_list(self, entry_id: int, *, actor: Actor) -> None:
+        """Take an entry off the deny list (kept as removed; staff only).
+
+        Raises:
+            NotSupportedError, PermissionDeniedError: As :meth:`add_to_deny_list`.
+            NotFoundError: No such entry.
+        """
+        self._deny_list_admin(actor)
+        entry_id = _whole(entry_id, "entry_id")
+        now = self._now()
+        with self._tx() as session:
+            row = session.get(DenyListRow, entry_id, with_for_update=True)
+            if row is None:
+                raise NotFoundError("no such deny-list entry")
+            if row.removed_at is None:
+                row.removed_at = now
+                session.flush()
+                self._record(session, EVENT_DENY_LIST_REMOVED, actor, {"entry_id": row.id})
+
+    def deny_list(self) -> list[DenyListEntry]:
+        """The active entries, oldest first, masked (staff only; not in the protocol).
+
+        Raises:
+            NotSupportedError: No hash key here.
+        """
+        if self._hash_key is None:
+            raise NotSupportedError("the deny list is not kept at this station")
+        with self._tx(write=False) as session:
+            rows = session.scalars(
+                select(DenyListRow)
+                .where(DenyListRow.removed_at.is_(None))
+                .order_by(DenyListRow.added_at, DenyListRow.id)
+            ).all()
+            return [_deny_entry(r) for r in rows]
 
     # ------------------------------------------------------------------ notices, help, heartbeat
 
@@ -1231,6 +2300,59 @@ class LocalPlatform:
                 {"resident_id": resident_id, "delta": delta, "reason": reason},
             )
             return self._balance(session, resident_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """What a verified app QR code tells: whose platform id it is."""
+
+    subject_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Admission:
+    """A check-in's checked arguments."""
+
+    visit_id: str
+    name: str
+    pass_hex: str | None
+    at: datetime
+    approval_id: str | None
+    phone: str | None
+
+
+def _summary(h: Household, u: Unit, b: Building) -> HouseholdSummary:
+    return HouseholdSummary(
+        household_id=h.id,
+        building=b.number,
+        building_name=b.name,
+        unit=u.number,
+        room=h.room,
+        label=household_label(b.name, u.number, h.room),
+    )
+
+
+def _ticket(row: Approval) -> ApprovalTicket:
+    return ApprovalTicket(
+        approval_id=row.id,
+        state=cast(ApprovalState, row.state),
+        host_household_id=row.household_id,
+        host_reachable=row.host_reachable,
+        requested_at=row.requested_at,
+        expires_at=row.expires_at,
+        decided_by=cast(ApprovalDecider | None, row.decided_by),
+        visit_id=row.visit_id,
+    )
+
+
+def _deny_entry(row: DenyListRow) -> DenyListEntry:
+    return DenyListEntry(
+        entry_id=row.id,
+        masked_name=row.masked_name,
+        masked_phone=row.masked_phone,
+        note=row.note,
+        added_at=row.added_at,
+    )
 
 
 def _volunteer_identity(row: Volunteer) -> VolunteerIdentity:

@@ -136,9 +136,13 @@ __all__ = [
     "RedeemedPass",
     "RedemptionLedger",
     "VerifiedPass",
+    "b32decode",
+    "b32encode",
     "decode_payload",
     "encode_payload",
+    "epoch_seconds",
     "generate_keypair",
+    "is_community_id",
     "key_id",
     "load_private_key",
     "load_public_key",
@@ -335,8 +339,8 @@ def encode_payload(content: PassContent) -> bytes:
         raise ValueError(f"pass id must be {PASS_ID_BYTES} bytes")
     if not _COMMUNITY_RE.fullmatch(content.community_id):
         raise ValueError("community id must be ASCII letters, digits and . _ : - only")
-    valid_from = _epoch_seconds(content.valid_from, "valid_from")
-    valid_until = _epoch_seconds(content.valid_until, "valid_until")
+    valid_from = epoch_seconds(content.valid_from, "valid_from")
+    valid_until = epoch_seconds(content.valid_until, "valid_until")
     if valid_until <= valid_from:
         raise ValueError("valid_until must be later than valid_from")
     if not 1 <= content.uses_allowed <= MAX_USES:
@@ -361,7 +365,12 @@ def encode_payload(content: PassContent) -> bytes:
     return b"".join(parts)
 
 
-def _epoch_seconds(value: datetime, what: str) -> int:
+def epoch_seconds(value: datetime, what: str) -> int:
+    """``value`` as whole Unix seconds (fraction dropped) that fit a u32.
+
+    Raises:
+        ValueError: ``value`` is naive, or outside 1970..2106 (the message names ``what``).
+    """
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware")
     seconds = int(value.timestamp())
@@ -421,18 +430,30 @@ def decode_payload(payload: bytes) -> PassContent:
 # ---------------------------------------------------------------- base32 text
 
 
-def _b32encode(raw: bytes) -> str:
+def b32encode(raw: bytes) -> str:
+    """Upper-case RFC 4648 base32 of ``raw`` without ``=`` padding: the token spelling."""
     return base64.b32encode(raw).decode("ascii").rstrip("=")
 
 
-def _b32decode(text: str) -> bytes | None:
-    """Canonical unpadded base32 → bytes, or None. ``text`` is already ``[A-Z2-7]*``."""
+def b32decode(text: str) -> bytes | None:
+    """Canonical unpadded base32 → bytes, or None. ``text`` is already ``[A-Z2-7]*``.
+
+    None for a length no byte string encodes to and for non-zero unused bits in the last
+    character, so exactly one spelling of any bytes decodes (the inverse of
+    :func:`b32encode`).
+    """
     try:
         raw = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):
         return None
     # A valid but non-canonical spelling (non-zero unused bits) re-encodes differently.
-    return raw if _b32encode(raw) == text else None
+    return raw if b32encode(raw) == text else None
+
+
+def is_community_id(text: str) -> bool:
+    """Whether ``text`` is a valid community id: ASCII ``[A-Za-z0-9][A-Za-z0-9._:-]*``, at
+    most :data:`MAX_TEXT_BYTES` long."""
+    return len(text) <= MAX_TEXT_BYTES and _COMMUNITY_RE.fullmatch(text) is not None
 
 
 def key_id(public_key: Ed25519PublicKey) -> bytes:
@@ -502,7 +523,7 @@ class PassSigner:
         now = self._clock()
         if valid_from is None:
             valid_from = now - timedelta(seconds=DEFAULT_BACKDATE_S)
-        if _epoch_seconds(valid_until, "valid_until") <= _epoch_seconds(now, "now"):
+        if epoch_seconds(valid_until, "valid_until") <= epoch_seconds(now, "now"):
             raise ValueError("valid_until is not in the future")
         content = PassContent(
             key_id=self._key_id,
@@ -514,9 +535,9 @@ class PassSigner:
             valid_until=valid_until,
             uses_allowed=uses_allowed,
         )
-        signed_part = f"{TOKEN_PREFIX}.{_b32encode(encode_payload(content))}"
+        signed_part = f"{TOKEN_PREFIX}.{b32encode(encode_payload(content))}"
         signature = self._key.sign(signed_part.encode("ascii"))
-        return f"{signed_part}.{_b32encode(signature)}"
+        return f"{signed_part}.{b32encode(signature)}"
 
 
 # ---------------------------------------------------------------- verifier (kiosk side)
@@ -555,7 +576,7 @@ class PassVerifier:
             keys[kid] = key
         if not keys:
             raise ValueError("a pass verifier needs at least one public key")
-        if not _COMMUNITY_RE.fullmatch(community_id) or len(community_id) > MAX_TEXT_BYTES:
+        if not is_community_id(community_id):
             raise ValueError("invalid community id")
         for name, value in (
             ("not_before_skew_s", not_before_skew_s),
@@ -601,8 +622,8 @@ class PassVerifier:
             if prefix != TOKEN_PREFIX and _VERSIONED_PREFIX_RE.fullmatch(prefix):
                 raise PassRejectedError(PassRejection.UNSUPPORTED_VERSION)
             raise _malformed()
-        payload = _b32decode(match[1])
-        signature = _b32decode(match[2])
+        payload = b32decode(match[1])
+        signature = b32decode(match[2])
         if payload is None or signature is None or payload[0] != FORMAT_VERSION:
             raise _malformed()
         # 4-5. Key and signature, before the payload's fields are parsed.

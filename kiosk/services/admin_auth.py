@@ -13,8 +13,14 @@ Policy (ARCHITECTURE.md §6, RELIABILITY.md case 33):
   without looking at the PIN. A right PIN resets everything. The counter and the lock live
   in the database, so a restart does not clear them, and two kiosks sharing one database
   share them.
+* Hard cap (NIST SP 800-63B "SHALL"): after 100 consecutive wrong PINs
+  (:data:`kiosk.store.lockouts.HARD_CAP_FAILURES`) the PIN stays locked until station staff
+  reset it with ``community-kiosk pins unlock --admin`` (:meth:`AdminAuth.unlock`); the lock
+  then ends at :data:`~kiosk.store.lockouts.PERMANENT_LOCK_UNTIL` and
+  :func:`~kiosk.store.lockouts.is_permanent` says so. The delays are shared with volunteer
+  PINs through :func:`kiosk.store.lockouts.lock_end`.
 * Every attempt (success, failure, refused while locked) is written to the audit log in the
-  same transaction as the counter change. The PIN itself is never logged.
+  same transaction as the counter change. The PIN itself is never logged. So is every reset.
 
 NOTE: Qt-free zone.
 """
@@ -23,7 +29,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final, Literal
 
 from argon2 import PasswordHasher, Type
@@ -43,6 +50,7 @@ from kiosk.pins import (
 )
 from kiosk.services.audit import AuditLog
 from kiosk.store.db import Database
+from kiosk.store.lockouts import is_permanent, lock_end
 from kiosk.store.settings import delete_setting, get_setting, put_setting
 from kiosk.store.types import ensure_utc, utc_now
 
@@ -53,9 +61,11 @@ __all__ = [
     "EVENT_LOGIN",
     "EVENT_PIN_CHANGE",
     "EVENT_PIN_SET",
+    "EVENT_PIN_UNLOCK",
     "PIN_MAX_DIGITS",
     "PIN_MIN_DIGITS",
     "AdminAuth",
+    "AdminLockState",
     "AuthResult",
     "LockoutPolicy",
     "PinAlreadySetError",
@@ -75,14 +85,30 @@ ARGON2_PARALLELISM: Final = 1
 EVENT_LOGIN: Final = "admin.login"
 EVENT_PIN_SET: Final = "admin.pin_set"
 EVENT_PIN_CHANGE: Final = "admin.pin_change"
+EVENT_PIN_UNLOCK: Final = "admin.pin_unlock"
 
 KEY_PIN_HASH: Final = "admin.pin_hash"
 KEY_FAILURES: Final = "admin.failures"
 KEY_LOCKED_UNTIL: Final = "admin.locked_until"
 
-_MAX_DOUBLINGS = 32  # 2**32 × any lockout_s is far past any lockout_max_s
-
 _Outcome = Literal["success", "failure", "locked"]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminLockState:
+    """The admin PIN's failure counter and lock, for staff (``pins status``).
+
+    Attributes:
+        failures: Consecutive wrong PINs.
+        locked_until: End of the lock (``PERMANENT_LOCK_UNTIL`` for the hard cap), or ``None``.
+    """
+
+    failures: int
+    locked_until: datetime | None
+
+    @property
+    def permanent(self) -> bool:
+        return is_permanent(self.locked_until)
 
 
 class AdminAuth:
@@ -121,11 +147,51 @@ class AdminAuth:
             return get_setting(session, KEY_PIN_HASH) is not None
 
     def locked_until(self) -> datetime | None:
-        """End of the current lock, or ``None`` (for the UI; does not count as an attempt)."""
+        """End of the current lock, or ``None`` (for the UI; does not count as an attempt).
+
+        A lock only staff can end reads :data:`~kiosk.store.lockouts.PERMANENT_LOCK_UNTIL`.
+        """
         now = ensure_utc(self._clock())
         with self._db.session(write=False) as session:
             _, until = self._load_state(session)
         return until if until is not None and now < until else None
+
+    def lock_state(self) -> AdminLockState:
+        """Failures and lock as stored (for staff; not an attempt, not audited)."""
+        with self._db.session(write=False) as session:
+            failures, until = self._load_state(session)
+        return AdminLockState(failures, until)
+
+    def unlock(self, *, operator: str = "cli") -> AdminLockState:
+        """Staff reset: clear the failure counter and any lock, the hard cap's included.
+
+        Audited (``admin.pin_unlock``) in the same transaction, with the state it replaced.
+        The PIN itself is unchanged.
+
+        Args:
+            operator: How the reset was made (``"cli"``); recorded in the audit entry.
+
+        Returns:
+            The state before the reset.
+        """
+        with self._db.session() as session:
+            failures, until = self._load_state(session)
+            before = AdminLockState(failures, until)
+            self._save_state(session, 0, None)
+            self._audit.append(
+                EVENT_PIN_UNLOCK,
+                actor_kind="admin",
+                detail={
+                    "result": "success",
+                    "via": operator,
+                    "failures": failures,
+                    "was_locked": until is not None,
+                    "permanent": before.permanent,
+                },
+                session=session,
+            )
+        log.warning("admin PIN lock reset by staff (%d failures before)", failures)
+        return before
 
     def set_pin(self, new_pin: str) -> None:
         """Set the first admin PIN.
@@ -196,11 +262,13 @@ class AdminAuth:
             self._record(session, event_type, "success", result)
             return result
         failures += 1
-        new_until = self._lock_end(failures, now)
+        new_until = lock_end(self._cfg, failures, now)
         self._save_state(session, failures, new_until)
         result = AuthResult(ok=False, locked_until=new_until, failures=failures)
         self._record(session, event_type, "failure", result)
-        if new_until is not None:
+        if is_permanent(new_until):
+            log.error("admin PIN locked after %d failures until staff reset it", failures)
+        elif new_until is not None:
             log.warning("admin PIN locked after %d failures until %s", failures, new_until)
         return result
 
@@ -213,19 +281,14 @@ class AdminAuth:
             log.error("stored admin PIN hash is malformed; no PIN can match")
             return False
 
-    def _lock_end(self, failures: int, now: datetime) -> datetime | None:
-        over = failures - self._cfg.max_failures
-        if over < 0:
-            return None
-        seconds = min(self._cfg.lockout_s * 2 ** min(over, _MAX_DOUBLINGS), self._cfg.lockout_max_s)
-        return now + timedelta(seconds=seconds)
-
     def _record(
         self, session: Session, event_type: str, outcome: _Outcome, result: AuthResult
     ) -> None:
         detail: dict[str, str | int | bool] = {"result": outcome, "failures": result.failures}
         if result.locked_until is not None:
             detail["locked_until"] = result.locked_until.isoformat(timespec="seconds")
+            if is_permanent(result.locked_until):
+                detail["permanent"] = True
         self._audit.append(event_type, actor_kind="admin", detail=detail, session=session)
 
     @staticmethod

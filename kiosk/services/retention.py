@@ -12,9 +12,20 @@ What is purged (ARCHITECTURE.md §6, RELIABILITY.md case 32):
 * **Health records** whose consent has been withdrawn, whatever their age.
 * **Outbox events** delivered longer ago than ``visit_days`` (they hold ids only, but
   nothing needs them any more). Undelivered events are never purged.
+* **Walk-in approvals** requested longer ago than ``visit_days`` (they hold the visitor's
+  name and phone, encrypted), whatever their state.
+* **Issued passes** whose validity ended longer ago than ``visit_days`` (the signed token
+  holds the visitor's name).
+* **Host notifications** created longer ago than ``visit_days``.
+
+Photo files are found both ways: the files the purged ``visit_photos`` rows name, and any
+other file in the photos directory older than ``photo_days`` (a crash between writing a
+photo and committing its row, or between a purge's commit and its unlinks, leaves such a
+file; so does an interrupted write's temporary file).
 
 Not purged: the audit log (append-only; kept at least 180 days by law and never holding
-personal data), the points ledger (append-only), bills and payments (accounting).
+personal data), the points ledger (append-only), bills and payments (accounting), the deny
+list (staff keep it; it holds only keyed hashes and masked forms).
 
 A purge is one transaction that deletes and appends one ``retention.purged`` audit entry
 with the counts; :meth:`RetentionService.plan` counts the same rows without deleting.
@@ -37,7 +48,16 @@ from sqlalchemy.orm import Session
 
 from kiosk.services.audit import AuditLog
 from kiosk.store.db import Database
-from kiosk.store.models import Consent, HealthRecord, OutboxEvent, Visit, VisitPhoto
+from kiosk.store.models import (
+    Approval,
+    Consent,
+    HealthRecord,
+    HostNotificationRow,
+    IssuedPassRow,
+    OutboxEvent,
+    Visit,
+    VisitPhoto,
+)
 from kiosk.store.types import ensure_utc, utc_now
 
 __all__ = [
@@ -80,13 +100,37 @@ class PurgeCounts:
     photo_files: int = 0
     health_records: int = 0
     outbox_events: int = 0
+    approvals: int = 0
+    issued_passes: int = 0
+    host_notifications: int = 0
 
     @property
     def total_rows(self) -> int:
-        return self.visits + self.visit_photos + self.health_records + self.outbox_events
+        return (
+            self.visits
+            + self.visit_photos
+            + self.health_records
+            + self.outbox_events
+            + self.approvals
+            + self.issued_passes
+            + self.host_notifications
+        )
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conditions:
+    """What expired, per table, as WHERE clauses."""
+
+    visit: ColumnElement[bool]
+    photo: ColumnElement[bool]
+    health: ColumnElement[bool]
+    outbox: ColumnElement[bool]
+    approval: ColumnElement[bool]
+    issued_pass: ColumnElement[bool]
+    notification: ColumnElement[bool]
 
 
 class RetentionService:
@@ -127,49 +171,64 @@ class RetentionService:
         )
 
     @staticmethod
-    def _conditions(
-        visit_cutoff: datetime, photo_cutoff: datetime
-    ) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    def _conditions(visit_cutoff: datetime, photo_cutoff: datetime) -> _Conditions:
         old_visit = Visit.checked_in_at < visit_cutoff
         old_visit_ids = select(Visit.id).where(old_visit).scalar_subquery()
         photo = or_(VisitPhoto.taken_at < photo_cutoff, VisitPhoto.visit_id.in_(old_visit_ids))
         withdrawn = select(Consent.id).where(Consent.withdrawn_at.is_not(None)).scalar_subquery()
-        health = HealthRecord.consent_id.in_(withdrawn)
-        outbox = OutboxEvent.delivered_at < visit_cutoff
-        return old_visit, photo, health, outbox
+        return _Conditions(
+            visit=old_visit,
+            photo=photo,
+            health=HealthRecord.consent_id.in_(withdrawn),
+            outbox=OutboxEvent.delivered_at < visit_cutoff,
+            approval=Approval.requested_at < visit_cutoff,
+            issued_pass=IssuedPassRow.valid_until < visit_cutoff,
+            notification=HostNotificationRow.created_at < visit_cutoff,
+        )
 
     def plan(self) -> PurgeCounts:
         """What :meth:`purge` would delete now (photo files: those the rows name)."""
         visit_cut, photo_cut = self._cutoffs()
-        old_visit, photo, health, outbox = self._conditions(visit_cut, photo_cut)
+        c = self._conditions(visit_cut, photo_cut)
         with self._db.session(write=False) as session:
-            photos = _count(session, VisitPhoto, photo)
+            photos = _count(session, VisitPhoto, c.photo)
             return PurgeCounts(
-                visits=_count(session, Visit, old_visit),
+                visits=_count(session, Visit, c.visit),
                 visit_photos=photos,
-                photo_files=len(self._photo_files(session, photo)) + len(self._orphans(session)),
-                health_records=_count(session, HealthRecord, health),
-                outbox_events=_count(session, OutboxEvent, outbox),
+                photo_files=len(self._photo_files(session, c.photo)) + len(self._orphans(session)),
+                health_records=_count(session, HealthRecord, c.health),
+                outbox_events=_count(session, OutboxEvent, c.outbox),
+                approvals=_count(session, Approval, c.approval),
+                issued_passes=_count(session, IssuedPassRow, c.issued_pass),
+                host_notifications=_count(session, HostNotificationRow, c.notification),
             )
 
     def purge(self) -> PurgeCounts:
         """Delete what the policy says has expired, audit the counts, then unlink photos."""
         visit_cut, photo_cut = self._cutoffs()
-        old_visit, photo, health, outbox = self._conditions(visit_cut, photo_cut)
+        c = self._conditions(visit_cut, photo_cut)
         with self._db.session() as session:
-            files = self._photo_files(session, photo)
+            files = self._photo_files(session, c.photo)
             orphans = self._orphans(session)
             # Photos first: they reference the visits.
-            photo_rows = _rowcount(session.execute(delete(VisitPhoto).where(photo)))
-            visit_rows = _rowcount(session.execute(delete(Visit).where(old_visit)))
-            health_rows = _rowcount(session.execute(delete(HealthRecord).where(health)))
-            outbox_rows = _rowcount(session.execute(delete(OutboxEvent).where(outbox)))
+            photo_rows = _rowcount(session.execute(delete(VisitPhoto).where(c.photo)))
+            visit_rows = _rowcount(session.execute(delete(Visit).where(c.visit)))
+            health_rows = _rowcount(session.execute(delete(HealthRecord).where(c.health)))
+            outbox_rows = _rowcount(session.execute(delete(OutboxEvent).where(c.outbox)))
+            approval_rows = _rowcount(session.execute(delete(Approval).where(c.approval)))
+            pass_rows = _rowcount(session.execute(delete(IssuedPassRow).where(c.issued_pass)))
+            notification_rows = _rowcount(
+                session.execute(delete(HostNotificationRow).where(c.notification))
+            )
             counts = PurgeCounts(
                 visits=visit_rows,
                 visit_photos=photo_rows,
                 photo_files=len(files) + len(orphans),
                 health_records=health_rows,
                 outbox_events=outbox_rows,
+                approvals=approval_rows,
+                issued_passes=pass_rows,
+                host_notifications=notification_rows,
             )
             self._audit.append(
                 EVENT_PURGED,

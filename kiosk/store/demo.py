@@ -4,6 +4,10 @@
 602), twenty residents (seven of them elderly), three volunteers (one staff) and four notices.
 Every name, phone digit and card UID here is invented.
 
+2栋1单元401 (code :data:`DEMO_NO_PHONE_HOUSEHOLD`, ``"2-1-401"``) has one resident and no
+phone on file: a walk-in for it cannot reach the host, so the kiosk offers a volunteer's
+approval at once.
+
 The simulated card reader can "insert" the cards in :data:`DEMO_CARDS`: their hashes are stored
 under :data:`DEMO_CARD_KEY`, a key that is public and therefore only for demo data.
 
@@ -39,6 +43,7 @@ __all__ = [
     "DEMO_CARD_KEY",
     "DEMO_COMMUNITY_NAME",
     "DEMO_FLOORS",
+    "DEMO_NO_PHONE_HOUSEHOLD",
     "DEMO_RESIDENTS",
     "DEMO_ROOMS_PER_FLOOR",
     "DEMO_UNITS",
@@ -59,6 +64,9 @@ DEMO_UNITS: Final = ("1", "2")
 DEMO_FLOORS: Final = 6
 DEMO_ROOMS_PER_FLOOR: Final = 2
 
+DEMO_NO_PHONE_HOUSEHOLD: Final = "2-1-401"
+"""The demo household whose residents have no phone on file (building-unit-room)."""
+
 _CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
 _RowT = TypeVar("_RowT")
@@ -66,13 +74,13 @@ _RowT = TypeVar("_RowT")
 
 @dataclass(frozen=True, slots=True)
 class DemoResident:
-    """A fictional resident and, if they have one, their community card UID."""
+    """A fictional resident and, if they have them, their phone digits and card UID."""
 
     name: str
     building: str
     unit: str
     room: str
-    phone_last4: str
+    phone_last4: str | None
     is_elderly: bool
     card_uid: str | None
 
@@ -101,7 +109,7 @@ DEMO_RESIDENTS: Final = (
     DemoResident("赵淑珍", "1", "2", "502", "6620", True, "04D5510B8FA280"),
     DemoResident("孙立新", "1", "2", "502", "0935", False, None),
     DemoResident("周晓梅", "2", "1", "102", "2874", False, "9F3C1A2B"),
-    DemoResident("吴海涛", "2", "1", "401", "5513", False, None),
+    DemoResident("吴海涛", "2", "1", "401", None, False, None),  # no phone on file
     DemoResident("郑玉兰", "2", "1", "601", "8042", True, "04E8C4355D1780"),
     DemoResident("冯国庆", "2", "2", "202", "3367", False, "7A4E90D1"),
     DemoResident("何美玲", "2", "2", "202", "9051", False, None),

@@ -3,7 +3,9 @@
 Community → buildings → units → households (rooms) → residents, plus volunteers, notices,
 help requests, the hash-chained audit log and small key/value station settings (migration
 0001); visits and pass redemptions, bills and payments, consents and health records, the
-points ledger, tutorial progress, the outbox, heartbeats and lockouts (migration 0002).
+points ledger, tutorial progress, the outbox, heartbeats and lockouts (migration 0002); issued
+passes, walk-in approvals, the deny list and host notifications, and the exit code, kind,
+reason and phone of a visit (migration 0003).
 
 Privacy rules kept by the schema (ARCHITECTURE.md §5, §6):
 
@@ -18,6 +20,8 @@ Privacy rules kept by the schema (ARCHITECTURE.md §5, §6):
   walks it). The ORM objects only ever hold ciphertext.
 * Money is integer fen (分), never floats.
 * ``points_ledger`` is append-only like ``audit_events`` (triggers from migration 0002).
+* The deny list holds names and phone numbers only as keyed hashes (HMAC-SHA256 under the
+  station's card key), plus their masked forms for staff; nothing can list them in clear.
 
 Every timestamp is an aware UTC datetime (:class:`~kiosk.store.types.UTCDateTime`).
 
@@ -49,6 +53,8 @@ from kiosk.store.types import UTCDateTime, utc_now
 
 __all__ = [
     "ACTOR_KINDS",
+    "APPROVAL_DECIDERS",
+    "APPROVAL_STATES",
     "BILL_KINDS",
     "BILL_STATUSES",
     "CONSENT_KINDS",
@@ -56,22 +62,29 @@ __all__ = [
     "HEALTH_KINDS",
     "HEALTH_SOURCES",
     "HELP_STATUSES",
+    "HOST_NOTIFICATION_KINDS",
     "LIVE_PAYMENT_STATES",
     "PAYMENT_METHODS",
     "PAYMENT_STATES",
     "PAYMENT_TRANSITIONS",
+    "VISIT_KINDS",
+    "VISIT_REASONS",
     "VOLUNTEER_ROLES",
+    "Approval",
     "AuditEvent",
     "Base",
     "Bill",
     "Building",
     "Community",
     "Consent",
+    "DenyListRow",
     "EncryptedColumn",
     "HealthRecord",
     "Heartbeat",
     "HelpRequest",
+    "HostNotificationRow",
     "Household",
+    "IssuedPassRow",
     "Lockout",
     "Notice",
     "OutboxEvent",
@@ -129,6 +142,12 @@ HEALTH_KINDS = (
     "heart_rate",
 )
 HEALTH_SOURCES = ("device", "manual")
+# Migration 0003.
+VISIT_KINDS = ("pass", "walk_in")
+VISIT_REASONS = ("family", "friend", "delivery", "repair", "housekeeping", "other")
+APPROVAL_STATES = ("pending", "approved", "refused", "expired", "cancelled", "referred")
+APPROVAL_DECIDERS = ("host", "volunteer")
+HOST_NOTIFICATION_KINDS = ("visitor_arrived", "visitor_left", "approval_requested")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -337,12 +356,28 @@ class Visit(Base):
         host_household_id: The household visited; ``None`` for the station itself.
         volunteer_id: The volunteer who registered the visit (assisted mode), if any.
         on_behalf_of: The resident the volunteer acted for, if any.
+        exit_code: The short code on the visitor's slip (:mod:`kiosk.security.short_codes`),
+            unique among the visits still inside (a partial unique index); ``None`` for
+            visits recorded before migration 0003.
+        kind: ``"pass"`` or ``"walk_in"`` (:data:`VISIT_KINDS`).
+        reason: Why a walk-in came (:data:`VISIT_REASONS`), if given.
+        phone_enc: The phone number a walk-in gave, encrypted (``visits.phone_enc``).
+        approval_id: The walk-in approval the visit was admitted on (UNIQUE: one approval
+            admits one visit).
     """
 
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_station_checked_out", "station_id", "checked_out_at"),
         Index("ix_visits_checked_in_at", "checked_in_at"),
+        Index(
+            "uq_visits_open_exit_code",
+            "exit_code",
+            unique=True,
+            sqlite_where=text("checked_out_at IS NULL"),
+            postgresql_where=text("checked_out_at IS NULL"),
+        ),
+        Index("uq_visits_approval_id", "approval_id", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -356,10 +391,19 @@ class Visit(Base):
     checkout_kiosk_id: Mapped[str | None] = mapped_column(String(64))
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
     on_behalf_of: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    # Migration 0003.
+    exit_code: Mapped[str | None] = mapped_column(String(9))
+    kind: Mapped[str] = mapped_column(String(16), server_default="pass", default="pass")
+    reason: Mapped[str | None] = mapped_column(String(16))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    approval_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class VisitPhoto(Base):
     """A photo taken at check-in: a file under ``<data_dir>/photos``, purged with the visit.
+
+    The file holds the JPEG sealed with the :class:`~kiosk.security.crypto.FieldCipher`
+    (context ``"visit_photos.file:<visit id>"``), under a random name.
 
     Attributes:
         path: The file, relative to the photos directory (no ``..``, no absolute paths).
@@ -591,6 +635,127 @@ class Lockout(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# ---------------------------------------------------------------------- migration 0003
+
+
+class IssuedPassRow(Base):
+    """A pass this station's platform signed (邀请访客), findable by its short code.
+
+    The visitor's name is inside the signed token (it has to be: the pass shows it), so the
+    token is as personal as the name; retention deletes the row once the pass has ended.
+
+    Attributes:
+        pass_id: Hex of the pass's 16-byte id (the token's pass id).
+        short_code: The code printed under the QR code (UNIQUE).
+        request_id: The issuing request's UUID (UNIQUE: a retried request finds its pass).
+    """
+
+    __tablename__ = "issued_passes"
+    __table_args__ = (
+        CheckConstraint("uses_allowed >= 1", name="uses_allowed"),
+        CheckConstraint("valid_until > valid_from", name="window"),
+        Index("ix_issued_passes_valid_until", "valid_until"),
+    )
+
+    pass_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    short_code: Mapped[str] = mapped_column(String(9), unique=True)
+    token: Mapped[str] = mapped_column(Text)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    uses_allowed: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class Approval(Base):
+    """A walk-in visitor's request for the host household's approval.
+
+    ``id`` is a UUID (the ticket id); ``request_id`` is the caller's idempotency key.
+
+    Attributes:
+        state: :data:`APPROVAL_STATES`.
+        visitor_name_enc: The visitor's name, encrypted (``approvals.visitor_name_enc``).
+        phone_enc: The phone number they gave, encrypted (``approvals.phone_enc``).
+        host_reachable: Whether the household had a resident with a phone on file when
+            asked (kept, so the ticket reads the same every time).
+        decided_by: ``"host"`` or ``"volunteer"`` once approved or refused.
+        visit_id: The visit admitted on the approval (no foreign key: retention may purge
+            either first).
+    """
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint(_in("state", APPROVAL_STATES), name="state"),
+        CheckConstraint(
+            "decided_by IS NULL OR " + _in("decided_by", APPROVAL_DECIDERS), name="decided_by"
+        ),
+        CheckConstraint("reason IS NULL OR " + _in("reason", VISIT_REASONS), name="reason"),
+        Index("ix_approvals_household_requested", "household_id", "requested_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    visitor_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reason: Mapped[str | None] = mapped_column(String(16))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    host_reachable: Mapped[bool] = mapped_column(Boolean)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(16))
+    decided_by_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class DenyListRow(Base):
+    """A person the station does not admit as a walk-in without staff (a deny-list entry).
+
+    The name and phone are kept only as keyed hashes (HMAC-SHA256 under the station's card
+    key: names NFKC-normalised with all white space removed, phones as digits) and in their
+    masked forms for staff. Removal is soft (``removed_at``), so the audit story holds.
+    """
+
+    __tablename__ = "deny_list"
+    __table_args__ = (
+        Index("ix_deny_list_name_hash", "name_hash"),
+        Index("ix_deny_list_phone_hash", "phone_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_hash: Mapped[str] = mapped_column(String(64))
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    masked_name: Mapped[str] = mapped_column(String(64))
+    masked_phone: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HostNotificationRow(Base):
+    """A message for a household's residents (their app shows it). Ids only, no names.
+
+    Attributes:
+        kind: :data:`HOST_NOTIFICATION_KINDS`.
+        ref: The visit id or approval id it is about.
+    """
+
+    __tablename__ = "host_notifications"
+    __table_args__ = (
+        CheckConstraint(_in("kind", HOST_NOTIFICATION_KINDS), name="kind"),
+        Index("ix_host_notifications_household_created", "household_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 @dataclass(frozen=True, slots=True)
 class EncryptedColumn:
     """A column holding :class:`~kiosk.security.crypto.FieldCipher` values.
@@ -617,5 +782,8 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("residents", "phone_enc", "id"),
     EncryptedColumn("residents", "id_number_enc", "id"),
     EncryptedColumn("visits", "visitor_name_enc", "id"),
+    EncryptedColumn("visits", "phone_enc", "id"),
     EncryptedColumn("health_records", "value_enc", "id"),
+    EncryptedColumn("approvals", "visitor_name_enc", "id"),
+    EncryptedColumn("approvals", "phone_enc", "id"),
 )

@@ -1,5 +1,25 @@
 """Screens register themselves on import; this imports them all."""
 
-from ui.screens import admin, admin_pin, attract, home, notices, volunteer_pin
+from ui.screens import (
+    admin,
+    admin_pin,
+    admin_visitors,
+    attract,
+    checkin,
+    home,
+    notices,
+    resident_identify,
+    volunteer_pin,
+)
 
-__all__ = ["admin", "admin_pin", "attract", "home", "notices", "volunteer_pin"]
+__all__ = [
+    "admin",
+    "admin_pin",
+    "admin_visitors",
+    "attract",
+    "checkin",
+    "home",
+    "notices",
+    "resident_identify",
+    "volunteer_pin",
+]

@@ -1,4 +1,8 @@
-"""Volunteer sign-in: the volunteer's card was recognised; the PIN starts assisted mode."""
+"""Volunteer sign-in: the volunteer's card or code was recognised; the PIN starts assisted mode.
+
+Signing in again while signed in (to renew the sign-in before its maximum) returns to the
+screen the volunteer was on; a first sign-in goes home.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
+from kiosk.flows.resident import spoken_masked
 from kiosk.session import Volunteer
 from ui.context import ScreenContext
 from ui.registry import register_screen
@@ -27,9 +32,11 @@ class VolunteerPinScreen(Screen):
         self._root.addWidget(self.instruction)
         self._root.addWidget(self.pad, 1)
         self._masked_name = ""
+        self._renewal = False
         self.pad.submitted.connect(ctx.volunteer.submit_pin)
         ctx.volunteer.card_recognised.connect(self._on_card)
         ctx.volunteer.rejected.connect(self._on_rejected)
+        ctx.volunteer.identification_failed.connect(self._on_rejected)
         ctx.volunteer.signed_in.connect(self._on_signed_in)
         self.retranslate_ui()
 
@@ -52,6 +59,7 @@ class VolunteerPinScreen(Screen):
 
     def clear_personal_data(self) -> None:
         self._masked_name = ""
+        self._renewal = False
         self.pad.clear()
         super().clear_personal_data()
 
@@ -60,6 +68,7 @@ class VolunteerPinScreen(Screen):
         self.pad.clear()
         self.retranslate_ui()
         if self.ctx.navigator.current is not self:
+            self._renewal = self.ctx.session.volunteer is not None
             self.ctx.navigator.go(self.screen_id)
 
     def _on_rejected(self, error: KioskError) -> None:
@@ -69,5 +78,15 @@ class VolunteerPinScreen(Screen):
             self.ctx.voice.say(text, owner=self, auto=True)
 
     def _on_signed_in(self, volunteer: Volunteer) -> None:
-        self.ctx.voice.say(prompts.VOLUNTEER_SIGNED_IN, name=volunteer.masked_name, auto=True)
-        self.ctx.navigator.home()
+        navigator = self.ctx.navigator
+        renewal, self._renewal = self._renewal, False
+        if renewal and navigator.can_go_back():
+            navigator.back()
+        else:
+            navigator.home()
+        # Said after the switch (switching stops speech), before the next screen's intro.
+        self.ctx.voice.interrupt()
+        self.ctx.voice.say(
+            prompts.VOLUNTEER_SIGNED_IN, name=spoken_masked(volunteer.masked_name), auto=True
+        )
+        navigator.speak_current()

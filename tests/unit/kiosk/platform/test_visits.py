@@ -190,6 +190,7 @@ def test_volunteer_check_in_and_out_are_audited_as_volunteer_for_resident(
         "visit_id": visit.id,
         "household_id": host.household_id,
         "kiosk": "kiosk-a",
+        "kind": "pass",
     }
     assert "访客乙" not in checked_in.detail
 

@@ -100,6 +100,9 @@ def test_rotation_reencrypts_everything_and_retires_the_old_key(
         "residents.phone_enc": 20,
         "residents.id_number_enc": 7,
         "visits.visitor_name_enc": 5,
+        "visits.phone_enc": 0,
+        "approvals.visitor_name_enc": 0,
+        "approvals.phone_enc": 0,
         "health_records.value_enc": 1,
     }
     # Progress per batch of 4, per table, with the table's total.

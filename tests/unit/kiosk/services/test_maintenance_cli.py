@@ -193,6 +193,9 @@ def test_purge_dry_run_then_purge(
             "photo_files": 0,
             "health_records": 0,
             "outbox_events": 0,
+            "approvals": 0,
+            "issued_passes": 0,
+            "host_notifications": 0,
             "visit_days": 30,
             "photo_days": 30,
         }

@@ -164,6 +164,9 @@ def test_purge_leaves_nothing_older_than_the_period(
         "photo_files": 12,
         "health_records": 3,
         "outbox_events": 3,
+        "approvals": 0,
+        "issued_passes": 0,
+        "host_notifications": 0,
         "visit_days": 180,
         "photo_days": 180,
     }

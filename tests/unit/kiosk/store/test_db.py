@@ -142,7 +142,7 @@ def test_migrate_is_repeatable_and_needs_no_ini(
         database.migrate()
         with database.engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0002"  # the newest revision (0002_platform)
+        assert version == "0003"  # the newest revision (0003_visitors)
     finally:
         database.dispose()
 

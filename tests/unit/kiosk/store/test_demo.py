@@ -11,16 +11,19 @@ from kiosk.store.demo import (
     DEMO_CARD_KEY,
     DEMO_CARDS,
     DEMO_COMMUNITY_NAME,
+    DEMO_NO_PHONE_HOUSEHOLD,
     DEMO_RESIDENTS,
     DemoSummary,
     seed_demo,
 )
 from kiosk.store.models import (
     Base,
+    Building,
     Community,
     Household,
     Notice,
     Resident,
+    Unit,
     Volunteer,
 )
 
@@ -114,3 +117,21 @@ def test_a_second_demo_community_shares_volunteers_not_cards(db: Database) -> No
             select(func.count()).select_from(Resident).where(Resident.card_uid_hash.is_not(None))
         )
     assert with_cards == sum(1 for r in DEMO_RESIDENTS if r.card_uid)
+
+
+def test_one_demo_household_has_residents_but_no_phone_on_file(db: Database) -> None:
+    """For the walk-in path where the host cannot be reached (volunteer approval at once)."""
+    seed_demo(db, now=NOW)
+    building, unit, room = DEMO_NO_PHONE_HOUSEHOLD.split("-")
+    with db.session(write=False) as session:
+        residents = session.scalars(
+            select(Resident)
+            .join(Household)
+            .join(Unit)
+            .join(Building)
+            .where(Building.number == building, Unit.number == unit, Household.room == room)
+        ).all()
+    assert residents
+    assert all(r.phone_last4 is None and r.phone_enc is None for r in residents)
+    with_phone = sum(1 for r in DEMO_RESIDENTS if r.phone_last4 is not None)
+    assert with_phone == len(DEMO_RESIDENTS) - 1  # every other demo resident has one

@@ -36,6 +36,11 @@ ALL_TABLES = {
     "outbox_events",
     "heartbeats",
     "lockouts",
+    # 0003_visitors
+    "issued_passes",
+    "approvals",
+    "deny_list",
+    "host_notifications",
 }
 
 

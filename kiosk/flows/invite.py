@@ -1,0 +1,208 @@
+"""邀请访客: a resident without a smartphone invites a visitor and takes the pass home on paper.
+
+The resident is identified first (community card, resident code or room + phone digits;
+:mod:`kiosk.flows.resident`). They pick the day and time window and the visitor's name;
+the platform signs the pass (the kiosk never holds the signing key) and the kiosk prints an
+invitation slip with the pass QR code and its short code, to hand over or photograph.
+
+The request id is chosen once per invitation, so a double tap or a retry after a lost
+answer prints the same pass, never two.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk import prompts
+from kiosk.errors import KioskError
+from kiosk.masking import mask_name
+from kiosk.session import VisitorSession
+from kiosk.tasks import Runner
+
+if TYPE_CHECKING:
+    from hardware.protocols import Receipt
+    from kiosk.platform.api import Actor, IssuedPass, Platform
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    """What the done screen shows: masked already."""
+
+    masked_visitor: str
+    household_label: str
+    window: str
+    short_code: str
+
+
+class InviteFlow(QObject):
+    """Signals:
+    issued: arg InvitationView: the pass is signed; the slip is printing.
+    printed: the slip came out.
+    print_failed: arg KioskError (the message gives the short code to write down).
+    failed: arg KioskError: the pass could not be issued.
+    """
+
+    issued = Signal(object)
+    printed = Signal()
+    print_failed = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        platform: Callable[[], Platform],
+        session: VisitorSession,
+        tasks: Runner,
+        *,
+        print_slip: Callable[[Receipt], None],
+        make_slip: Callable[[IssuedPass], Receipt],
+        actor: Callable[[], Actor],
+        tz: ZoneInfo,
+        new_id: Callable[[], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._platform = platform
+        self._session = session
+        self._tasks = tasks
+        self._print = print_slip
+        self._make_slip = make_slip
+        self._actor = actor
+        self._tz = tz
+        if new_id is None:
+            from kiosk.platform.api import new_id as _new_id
+
+            new_id = _new_id
+        self._new_id = new_id
+        self.valid_from: datetime | None = None
+        self.valid_until: datetime | None = None
+        self.visitor_name = ""
+        self._request_id = ""
+        self._busy = False
+        self._last: tuple[IssuedPass, Receipt] | None = None
+        session.ended.connect(lambda _r: self.reset())
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self) -> None:
+        self.reset()
+
+    def choose_window(self, valid_from: datetime, valid_until: datetime) -> None:
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self._request_id = ""
+
+    def set_name(self, name: str) -> None:
+        self.visitor_name = name.strip()
+        self._request_id = ""
+
+    def window_text(self) -> str:
+        if self.valid_from is None or self.valid_until is None:
+            return ""
+        start = self.valid_from.astimezone(self._tz)
+        end = self.valid_until.astimezone(self._tz)
+        return f"{start:%Y-%m-%d %H:%M} – {end:%H:%M}"
+
+    def issue(self) -> None:
+        """Ask the platform to sign the pass, then print the invitation."""
+        resident = self._session.resident
+        if (
+            self._busy
+            or resident is None
+            or self.valid_from is None
+            or self.valid_until is None
+            or not self.visitor_name
+        ):
+            return
+        from kiosk.platform.api import IssuePassRequest
+
+        if not self._request_id:
+            self._request_id = self._new_id()
+        request = IssuePassRequest(
+            household_id=resident.household_id,
+            visitor_name=self.visitor_name,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            request_id=self._request_id,
+        )
+        actor = self._actor()
+        self._busy = True
+
+        def done(issued: IssuedPass) -> None:
+            from kiosk.security.short_codes import format_code
+
+            self._busy = False
+            log.info("invitation issued")
+            self.issued.emit(
+                InvitationView(
+                    masked_visitor=mask_name(issued.visitor_name),
+                    household_label=issued.household_label,
+                    window=self.window_text(),
+                    short_code=format_code(issued.short_code),
+                )
+            )
+            self._print_slip(issued)
+
+        self._tasks.run(lambda: self._platform().issue_pass(request, actor=actor), done, self._fail)
+
+    def reprint(self) -> None:
+        if self._last is not None:
+            self._send(*self._last)
+
+    def reset(self) -> None:
+        self.valid_from = None
+        self.valid_until = None
+        self.visitor_name = ""
+        self._request_id = ""
+        self._last = None
+
+    def _print_slip(self, issued: IssuedPass) -> None:
+        try:
+            slip = self._make_slip(issued)
+        except Exception as exc:
+            log.error("invitation slip could not be laid out: %s", type(exc).__name__)
+            self.print_failed.emit(self._print_error(issued))
+            return
+        self._last = (issued, slip)
+        self._send(issued, slip)
+
+    def _send(self, issued: IssuedPass, slip: Receipt) -> None:
+        def failed(exc: BaseException) -> None:
+            log.warning("invitation not printed: %s", type(exc).__name__)
+            self.print_failed.emit(self._print_error(issued))
+
+        self._tasks.run(lambda: self._print(slip), lambda _r: self.printed.emit(), failed)
+
+    @staticmethod
+    def _print_error(issued: IssuedPass) -> KioskError:
+        from kiosk.security.short_codes import format_code
+
+        return KioskError(prompts.INVITE_PRINT_FAILED, code=format_code(issued.short_code))
+
+    def _fail(self, exc: BaseException) -> None:
+        from kiosk.platform.api import (
+            InvalidRequestError,
+            NotSupportedError,
+            PlatformUnavailableError,
+        )
+
+        self._busy = False
+        if isinstance(exc, NotSupportedError):
+            self.failed.emit(KioskError(prompts.INVITE_NOT_HERE))
+        elif isinstance(exc, InvalidRequestError):
+            self.failed.emit(KioskError(prompts.INVITE_BAD_WINDOW))
+        elif isinstance(exc, PlatformUnavailableError):
+            self.failed.emit(KioskError(prompts.PLATFORM_UNAVAILABLE))
+        else:
+            log.error("invitation failed: %s", type(exc).__name__)
+            self.failed.emit(KioskError(prompts.TASK_FAILED))
