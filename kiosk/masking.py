@@ -108,6 +108,12 @@ def _mask_name_part(part: str, *, keep_last: bool) -> str:
     return part[0] + _MASK * (n - 1)
 
 
+_HONORIFICS = ("先生", "女士")
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 呼延 澹台".split()
+)
+
+
 def mask_name(name: str) -> str:
     """Mask a person's name for a public screen or a slip.
 
@@ -115,10 +121,20 @@ def mask_name(name: str) -> str:
     ``"欧阳娜娜"`` → ``"欧**娜"``, ``"Li Ming"`` → ``"L* M***"``, ``"Alice"`` → ``"A****"``,
     ``"阿依古丽·买买提"`` → ``"阿***·买**"``. Leading/trailing whitespace is dropped and
     inner whitespace collapses to one space.
+
+    A surname with an honorific, the name a walk-in visitor gives without an input method
+    (``"王女士"``, ``"欧阳先生"``), is already as anonymous as a masked name and stays as
+    it is: masking it to ``"王*士"`` would only garble it.
     """
     cleaned = " ".join(name.split())
     if not cleaned:
         return ""
+    for title in _HONORIFICS:
+        head = cleaned[: -len(title)]
+        if cleaned.endswith(title) and head and all(map(_is_cjk, head)):
+            if len(head) == 1 or head in _COMPOUND_SURNAMES:
+                return cleaned
+            return _mask_name_part(head, keep_last=False) + title
     parts = _NAME_SEPARATORS.split(cleaned)
     if len(parts) == 1:
         # A single run: Chinese names keep their last character from three characters on.

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The system actor's name for what the kiosk does by itself (a visitor's self check-in).
+KIOSK_ACTOR = "kiosk"
+
 
 class Mode(enum.Enum):
     """What the kiosk looks like and allows. Derived from the session's flags."""
@@ -278,8 +281,8 @@ class VisitorSession(QObject):
         """Who a platform write is made by, now.
 
         Admin mode: the admin. Assisted mode: the volunteer, "for resident R" once a resident
-        is identified. Otherwise the identified resident, or the kiosk itself (a visitor's
-        self check-in).
+        is identified. Otherwise the identified resident, or the kiosk itself
+        (``Actor.system("kiosk")``: a visitor's self check-in).
         """
         if self._admin:
             return Actor.admin()
@@ -288,7 +291,7 @@ class VisitorSession(QObject):
             return Actor.volunteer(self._volunteer.volunteer_id, for_resident=resident_id)
         if resident_id is not None:
             return Actor.resident(resident_id)
-        return Actor.system()
+        return Actor.system(KIOSK_ACTOR)
 
     def enter_admin(self) -> None:
         def apply() -> None:

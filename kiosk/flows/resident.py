@@ -25,7 +25,7 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, Signal
 
@@ -174,6 +174,23 @@ RESIDENT_UNAVAILABLE = Prompt(
 #: One home for the building/unit/room picker: (household_id, building, building name,
 #: unit, room, label), the order of ``ui.widgets.household_picker.HouseholdOption``.
 HomeChoice = tuple[int, str, str, str, str, str]
+
+
+def identity_scan_kind(text: str) -> Literal["resident", "volunteer"] | None:
+    """Which identity flow a camera read belongs to, by its prefix alone (``KR1.`` resident
+    code, ``KV1.`` volunteer code), or ``None`` (a pass, an exit code, anything else).
+
+    Proves nothing: the platform verifies the code. The token module (and with it the
+    cryptography package) is imported on the first scan, not on the start-up path.
+    """
+    from kiosk.security.identity_tokens import IdentityKind, looks_like_identity_token
+
+    kind = looks_like_identity_token(text)
+    if kind is IdentityKind.RESIDENT:
+        return "resident"
+    if kind is IdentityKind.VOLUNTEER:
+        return "volunteer"
+    return None
 
 
 def spoken_masked(masked_name: str) -> str:

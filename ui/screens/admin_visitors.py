@@ -50,9 +50,9 @@ def _now() -> datetime:
 
 
 def _set_text(label: QLabel | QAbstractButton, text: str) -> None:
-    # NOTE: only when it changes. Every call of a PySide6 6.12 method that returns nothing
-    # costs Python 3.11 one reference to None (a shiboken bug), and the list is redrawn on
-    # every resize and theme change.
+    # Only when it changes: the list is redrawn on every resize and theme change, and each
+    # needless Qt call is work (and, on the PySide6 6.12.0 pinned out in pyproject.toml,
+    # one lost reference to None; see tests/unit/ui/test_pyside_refcounts.py).
     if label.text() != text:
         label.setText(text)
 

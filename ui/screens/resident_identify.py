@@ -217,6 +217,12 @@ class ResidentIdentifyScreen(Screen):
         phone_actions.addWidget(self.phone_other_ways)
         # Beside the digits (under the message when the keypad is beside them).
         self.phone.set_aside(self._phone_actions)
+        # The instruction goes with the digits: beside the keypad in landscape, where a line
+        # above it would push the keypad's last row off a 长辈模式 screen.
+        self.phone_instruction = plain_label(role="heading")
+        self.phone_instruction.setObjectName("phoneInstruction")
+        self.phone_instruction.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.phone.field_layout.insertWidget(0, self.phone_instruction)
 
         # -- the volunteer's check
         self.confirm_page = QWidget()
@@ -315,6 +321,7 @@ class ResidentIdentifyScreen(Screen):
             self.tr("Picture: a community card held just above the card reader.")
         )
         self.instruction.setText(self._instruction())
+        self.phone_instruction.setText(self._instruction() if self._view == PHONE else "")
         self.confirm_heading.setText(self.tr("Volunteer, please check who this is:"))
         self.confirm_who.setText(self._confirm_line())
 
@@ -419,8 +426,9 @@ class ResidentIdentifyScreen(Screen):
         self.other_ways.setVisible(view in (CARD, QR, ROOM))
         # The room picker has its own question (its step) as a heading; the volunteer's
         # check has its own above the name.
-        self.instruction.setVisible(view not in (ROOM, CONFIRM))
+        self.instruction.setVisible(view not in (ROOM, PHONE, CONFIRM))
         self.instruction.setText(self._instruction())
+        self.phone_instruction.setText(self._instruction() if view == PHONE else "")
         if view != CONFIRM:
             self._confirm = None
             self.confirm_who.clear()

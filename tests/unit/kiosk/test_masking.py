@@ -77,6 +77,12 @@ def test_mask_id_number(raw: str, masked: str) -> None:
         ("A", "*"),
         ("Zhang San Feng", "Z**** S** F***"),
         ("阿依古丽·买买提", "阿***·买**"),
+        # A surname with 先生/女士 is already anonymous: left as it is.
+        ("王女士", "王女士"),
+        ("欧阳先生", "欧阳先生"),
+        # ... but a given name before the title is still masked.
+        ("张大明先生", "张**先生"),
+        ("丽丽女士", "丽*女士"),
         ("", ""),
         ("   ", ""),
     ],

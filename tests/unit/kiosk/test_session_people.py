@@ -65,7 +65,7 @@ def test_sign_out_resident(session: VisitorSession) -> None:
 
 
 def test_actor_follows_who_is_there(session: VisitorSession) -> None:
-    assert session.actor() == Actor.system()
+    assert session.actor() == Actor.system("kiosk")
     session.identify_resident(WANG, via="card")
     assert session.actor() == Actor.resident(11)
     session.sign_in_volunteer(VOLUNTEER)
@@ -93,7 +93,7 @@ def test_a_resident_identified_in_assisted_mode_leaves_with_the_volunteer(
     assert session.actor() == Actor.volunteer(7, for_resident=11)
     session.sign_out_volunteer()
     assert session.resident is None
-    assert session.actor() == Actor.system()
+    assert session.actor() == Actor.system("kiosk")
     assert session.mode is Mode.STANDARD
     assert session.active
 

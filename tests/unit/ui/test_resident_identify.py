@@ -9,6 +9,7 @@ cards the way ``_wire_devices`` is to route them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -39,17 +40,21 @@ WANG_CARD = next(c for c in DEMO_CARDS if c.holder == "王秀兰")
 
 
 @pytest.fixture
-def flow(kiosk: Kiosk) -> ResidentFlow:
+def flow(kiosk: Kiosk) -> Iterator[ResidentFlow]:
+    backend = kiosk.backend  # not the Kiosk: no reference cycle through ctx.extras
     flow = ResidentFlow(
-        lambda: kiosk.backend.services().platform,
+        lambda: backend.services().platform,
         kiosk.ctx.session,
         kiosk.runner,
         max_failures=kiosk.settings.admin.max_failures,
+        parent=kiosk.window,
     )
     kiosk.ctx.extras["resident"] = flow
     # What _wire_devices is to do: a card that is not a volunteer's goes to the resident flow.
     kiosk.ctx.volunteer.not_a_volunteer.connect(flow.card_presented)
-    return flow
+    yield flow
+    kiosk.ctx.volunteer.not_a_volunteer.disconnect(flow.card_presented)
+    kiosk.ctx.extras.pop("resident", None)
 
 
 @pytest.fixture
@@ -115,7 +120,7 @@ def test_room_and_phone_digits_identify_and_continue(
     assert screen.view == CHOOSE
     _room_101(qtbot, screen)
     assert screen.view == PHONE
-    assert "1栋1单元101" in screen.instruction.text()
+    assert "1栋1单元101" in screen.phone_instruction.text()
     _type(qtbot, screen, "3021")
     session = kiosk.ctx.session
     assert session.resident is not None
@@ -350,7 +355,10 @@ def test_every_view_meets_the_checklist(
         if len(primaries) > 6:
             problems.append(f"item 25: {len(primaries)} primary actions")
         spoken = " ".join(kiosk.ctx.voice.history[-3:])
-        said = screen.picker.prompt_text() if view == ROOM else screen.instruction.text()
+        said = {
+            ROOM: screen.picker.prompt_text(),
+            PHONE: screen.phone_instruction.text(),
+        }.get(view, screen.instruction.text())
         if view == CONFIRM:
             said = "王某兰"
         if said not in spoken:

@@ -163,18 +163,18 @@ def test_cards_and_codes_need_no_confirmation_in_assisted_mode(
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (IdentificationFailedError(2, None), r.RESIDENT_NO_MATCH.text(left=3)),
-        (IdentificationFailedError(0, None), r.RESIDENT_NO_MATCH_PLAIN.text()),
+        (IdentificationFailedError(2, None), (r.RESIDENT_NO_MATCH, {"left": 3})),
+        (IdentificationFailedError(0, None), (r.RESIDENT_NO_MATCH_PLAIN, {})),
         (
             IdentificationFailedError(5, NOW + timedelta(seconds=61)),
-            r.RESIDENT_LOCKED.text(minutes=2),
+            (r.RESIDENT_LOCKED, {"minutes": 2}),
         ),
-        (LockedOutError(NOW + timedelta(minutes=15)), r.RESIDENT_LOCKED.text(minutes=15)),
-        (LockedOutError(PERMANENT_LOCK_UNTIL), r.RESIDENT_LOCKED_STAFF.text()),
-        (IdentificationFailedError(100, PERMANENT_LOCK_UNTIL), r.RESIDENT_LOCKED_STAFF.text()),
-        (AmbiguousIdentityError(), r.RESIDENT_AMBIGUOUS.text()),
-        (PlatformUnavailableError(), r.RESIDENT_UNAVAILABLE.text()),
-        (InvalidRequestError(), prompts.TASK_FAILED.text()),
+        (LockedOutError(NOW + timedelta(minutes=15)), (r.RESIDENT_LOCKED, {"minutes": 15})),
+        (LockedOutError(PERMANENT_LOCK_UNTIL), (r.RESIDENT_LOCKED_STAFF, {})),
+        (IdentificationFailedError(100, PERMANENT_LOCK_UNTIL), (r.RESIDENT_LOCKED_STAFF, {})),
+        (AmbiguousIdentityError(), (r.RESIDENT_AMBIGUOUS, {})),
+        (PlatformUnavailableError(), (r.RESIDENT_UNAVAILABLE, {})),
+        (InvalidRequestError(), (prompts.TASK_FAILED, {})),
     ],
 )
 def test_room_refusals_say_what_to_do(
@@ -182,12 +182,13 @@ def test_room_refusals_say_what_to_do(
     platform: ScriptedPlatform,
     session: VisitorSession,
     error: Exception,
-    expected: str,
+    expected: tuple[Prompt, dict[str, int]],
 ) -> None:
     seen = Seen(flow)
     platform.answers["identify_resident_by_room"] = error
     flow.room_entered("1", "1", "101", "0000")
-    assert seen.rejected == [expected]
+    prompt, params = expected
+    assert seen.rejected == [prompt.text(**params)]
     assert session.resident is None
     assert flow.state is ResidentState.IDLE
 
@@ -255,3 +256,20 @@ def test_messages_are_kiosk_errors(flow: ResidentFlow, platform: ScriptedPlatfor
     platform.answers["identify_resident_by_card"] = ResidentNotFoundError()
     flow.card_presented(HASH)
     assert isinstance(errors[0], KioskError)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("KR1.AAAA.BBBB", "resident"),
+        ("KV1.AAAA.BBBB", "volunteer"),
+        ("KP1.AAAA.BBBB", None),
+        ("KX1.AAAA", None),
+        ("KR2.AAAA.BBBB", None),
+        ("KR1", None),
+        ("kr1.aaaa.bbbb", None),
+        ("", None),
+    ],
+)
+def test_identity_codes_are_routed_by_prefix(text: str, kind: str | None) -> None:
+    assert r.identity_scan_kind(text) == kind

@@ -18,6 +18,7 @@ from kiosk.platform.api import (
     VolunteerNotFoundError,
     WrongPinError,
 )
+from kiosk.prompts import Prompt
 from kiosk.session import EndReason, Mode, VisitorSession
 from kiosk.store.lockouts import PERMANENT_LOCK_UNTIL
 from kiosk.tasks import InlineRunner
@@ -25,6 +26,7 @@ from tests.unit.kiosk.flows.fakes import CHEN, HeldRunner, ScriptedPlatform
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 CODE = "KV1.AAAA.BBBB"
+FIFTEEN_MIN = timedelta(minutes=15)
 
 
 @pytest.fixture
@@ -79,19 +81,19 @@ def test_volunteer_code_then_pin_starts_assisted_mode(
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (IdentityCodeRejectedError("expired"), v.VOLUNTEER_CODE_EXPIRED.text()),
-        (IdentityCodeRejectedError("bad_signature"), v.VOLUNTEER_CODE_REFUSED.text()),
-        (VolunteerNotFoundError(), v.VOLUNTEER_NOT_ACTIVE.text()),
-        (PlatformUnavailableError(), v.VOLUNTEER_UNAVAILABLE.text()),
+        (IdentityCodeRejectedError("expired"), v.VOLUNTEER_CODE_EXPIRED),
+        (IdentityCodeRejectedError("bad_signature"), v.VOLUNTEER_CODE_REFUSED),
+        (VolunteerNotFoundError(), v.VOLUNTEER_NOT_ACTIVE),
+        (PlatformUnavailableError(), v.VOLUNTEER_UNAVAILABLE),
     ],
 )
 def test_refused_codes_say_what_to_do(
-    flow: VolunteerFlow, platform: ScriptedPlatform, error: Exception, expected: str
+    flow: VolunteerFlow, platform: ScriptedPlatform, error: Exception, expected: Prompt
 ) -> None:
     failed = _texts(flow.identification_failed)
     platform.answers["identify_volunteer_by_qr"] = error
     flow.qr_presented(CODE)
-    assert failed == [expected]
+    assert failed == [expected.text()]
     assert flow.state is VolunteerState.IDLE
 
 
@@ -108,22 +110,26 @@ def test_a_card_of_nobody_goes_to_the_resident_path(
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (WrongPinError(2, None), prompts.ADMIN_WRONG_PIN.text(left=3)),
-        (WrongPinError(5, NOW + timedelta(minutes=15)), prompts.VOLUNTEER_LOCKED.text(minutes=15)),
-        (LockedOutError(NOW + timedelta(seconds=30)), prompts.VOLUNTEER_LOCKED.text(minutes=1)),
-        (WrongPinError(100, PERMANENT_LOCK_UNTIL), v.PIN_LOCKED_ASK_STAFF.text()),
-        (LockedOutError(PERMANENT_LOCK_UNTIL), v.PIN_LOCKED_ASK_STAFF.text()),
+        (WrongPinError(2, None), (prompts.ADMIN_WRONG_PIN, {"left": 3})),
+        (WrongPinError(5, NOW + FIFTEEN_MIN), (prompts.VOLUNTEER_LOCKED, {"minutes": 15})),
+        (LockedOutError(NOW + timedelta(seconds=30)), (prompts.VOLUNTEER_LOCKED, {"minutes": 1})),
+        (WrongPinError(100, PERMANENT_LOCK_UNTIL), (v.PIN_LOCKED_ASK_STAFF, {})),
+        (LockedOutError(PERMANENT_LOCK_UNTIL), (v.PIN_LOCKED_ASK_STAFF, {})),
     ],
 )
 def test_pin_refusals(
-    flow: VolunteerFlow, platform: ScriptedPlatform, error: Exception, expected: str
+    flow: VolunteerFlow,
+    platform: ScriptedPlatform,
+    error: Exception,
+    expected: tuple[Prompt, dict[str, int]],
 ) -> None:
     rejected = _texts(flow.rejected)
     platform.answers["identify_volunteer_by_qr"] = CHEN
     platform.answers["verify_volunteer_pin"] = error
     flow.qr_presented(CODE)
     flow.submit_pin("000000")
-    assert rejected == [expected]
+    prompt, params = expected
+    assert rejected == [prompt.text(**params)]
 
 
 def test_a_pin_answer_after_the_visit_ended_is_dropped(
