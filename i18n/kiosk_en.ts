@@ -20,6 +20,7 @@
     <name>AdminScreen</name>
     <message>
       <source>Administration</source>
+      <extracomment>The screens of admin mode. Moving between them keeps staff signed in; moving to any other screen (首页, 返回 past the admin screen, the PIN screen) ends admin rights.</extracomment>
       <translation>Administration</translation>
     </message>
     <message>
@@ -49,6 +50,74 @@
     <message>
       <source>Exit kiosk</source>
       <translation>Exit kiosk</translation>
+    </message>
+    <message>
+      <source>Visitors inside</source>
+      <translation>Visitors inside</translation>
+    </message>
+  </context>
+  <context>
+    <name>AdminVisitorsScreen</name>
+    <message>
+      <source>Visitors inside</source>
+      <extracomment>Rows a page at most. Grid cell (row, column, column span) of each column's header and of a visitor's labels, counted from the visitor's first line, per arrangement. Side by side: one line, under column titles. Stacked (large text, narrow screens; no titles): the name on the left over two lines, the home to its right, check-in time and kiosk under the home.</extracomment>
+      <translation>Visitors inside</translation>
+    </message>
+    <message>
+      <source>Visitor</source>
+      <translation>Visitor</translation>
+    </message>
+    <message>
+      <source>Visiting</source>
+      <translation>Visiting</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Kiosk</source>
+      <translation>Kiosk</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>Refresh</translation>
+    </message>
+    <message>
+      <source>Back to home</source>
+      <translation>Back to home</translation>
+    </message>
+    <message>
+      <source>Previous</source>
+      <translation>Previous</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>Next</translation>
+    </message>
+    <message>
+      <source>Service station</source>
+      <translation>Service station</translation>
+    </message>
+    <message>
+      <source>Staff only. Please sign in as administrator first.</source>
+      <translation>Staff only. Please sign in as administrator first.</translation>
+    </message>
+    <message>
+      <source>Inside now: {0}</source>
+      <translation>Inside now: {0}</translation>
+    </message>
+    <message>
+      <source>Reading the list…</source>
+      <translation>Reading the list…</translation>
+    </message>
+    <message>
+      <source>No visitors are inside.</source>
+      <translation>No visitors are inside.</translation>
+    </message>
+    <message>
+      <source>Page {0} of {1}</source>
+      <translation>Page {0} of {1}</translation>
     </message>
   </context>
   <context>
@@ -98,6 +167,138 @@
     <message>
       <source>Text size {0}/{1}</source>
       <translation>Text size {0}/{1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckInCodeScreen</name>
+    <message>
+      <source>Type the pass code</source>
+      <translation>Type the pass code</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckInConfirmScreen</name>
+    <message>
+      <source>Please check your visit</source>
+      <translation>Please check your visit</translation>
+    </message>
+    <message>
+      <source>Visitor</source>
+      <translation>Visitor</translation>
+    </message>
+    <message>
+      <source>Visiting</source>
+      <translation>Visiting</translation>
+    </message>
+    <message>
+      <source>Valid until</source>
+      <translation>Valid until</translation>
+    </message>
+    <message>
+      <source>Confirm check-in</source>
+      <translation>Confirm check-in</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckInResultScreen</name>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Signed out</source>
+      <translation>Signed out</translation>
+    </message>
+    <message>
+      <source>The pass could not be used</source>
+      <translation>The pass could not be used</translation>
+    </message>
+    <message>
+      <source>Print again</source>
+      <translation>Print again</translation>
+    </message>
+    <message>
+      <source>Type the code</source>
+      <translation>Type the code</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Exit code {code}</source>
+      <translation>Exit code {code}</translation>
+    </message>
+    <message>
+      <source>Printing your slip…</source>
+      <translation>Printing your slip…</translation>
+    </message>
+    <message>
+      <source>Please take your slip.</source>
+      <translation>Please take your slip.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckInScreen</name>
+    <message>
+      <source>Visitor check-in</source>
+      <extracomment>Screens on which a pass or exit QR code read by the camera is acted on.</extracomment>
+      <translation>Visitor check-in</translation>
+    </message>
+    <message>
+      <source>Hold the pass QR code up to the camera, about 20 cm away.</source>
+      <translation>Hold the pass QR code up to the camera, about 20 cm away.</translation>
+    </message>
+    <message>
+      <source>The camera is not working. Please touch Type the code.</source>
+      <translation>The camera is not working. Please touch Type the code.</translation>
+    </message>
+    <message>
+      <source>Type the code</source>
+      <translation>Type the code</translation>
+    </message>
+    <message>
+      <source>Leaving: sign out</source>
+      <translation>Leaving: sign out</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckOutScreen</name>
+    <message>
+      <source>Sign out</source>
+      <translation>Sign out</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChoicePages</name>
+    <message>
+      <source>Previous page</source>
+      <extracomment>At most this many choices on one page in 长辈模式 (ACCESSIBILITY.md item 25). Choices on one page in standard mode.</extracomment>
+      <translation>Previous page</translation>
+    </message>
+    <message>
+      <source>Next page</source>
+      <translation>Next page</translation>
+    </message>
+    <message>
+      <source>Page {page} of {pages}</source>
+      <translation>Page {page} of {pages}</translation>
+    </message>
+  </context>
+  <context>
+    <name>CodeEntry</name>
+    <message>
+      <source>The number has {total} digits; {missing} more to type.</source>
+      <extracomment>Stands for a digit still to be typed.</extracomment>
+      <translation>The number has {total} digits; {missing} more to type.</translation>
+    </message>
+    <message>
+      <source>The number is not right. Please check it and type it again.</source>
+      <translation>The number is not right. Please check it and type it again.</translation>
     </message>
   </context>
   <context>
@@ -188,6 +389,14 @@
       <source>Community notices</source>
       <translation>Community notices</translation>
     </message>
+    <message>
+      <source>Visitor check-in</source>
+      <translation>Visitor check-in</translation>
+    </message>
+    <message>
+      <source>Scan a visitor pass</source>
+      <translation>Scan a visitor pass</translation>
+    </message>
   </context>
   <context>
     <name>HomeScreen</name>
@@ -198,6 +407,37 @@
     <message>
       <source>Finish and clear my information</source>
       <translation>Finish and clear my information</translation>
+    </message>
+  </context>
+  <context>
+    <name>HouseholdPicker</name>
+    <message>
+      <source>There are no homes to choose.</source>
+      <translation>There are no homes to choose.</translation>
+    </message>
+    <message>
+      <source>Choose the building</source>
+      <translation>Choose the building</translation>
+    </message>
+    <message>
+      <source>Choose the unit</source>
+      <translation>Choose the unit</translation>
+    </message>
+    <message>
+      <source>Choose the floor</source>
+      <translation>Choose the floor</translation>
+    </message>
+    <message>
+      <source>Choose the room</source>
+      <translation>Choose the room</translation>
+    </message>
+    <message>
+      <source>Unit {unit}</source>
+      <translation>Unit {unit}</translation>
+    </message>
+    <message>
+      <source>Floor {floor}</source>
+      <translation>Floor {floor}</translation>
     </message>
   </context>
   <context>
@@ -260,6 +500,21 @@ This visit ends in {0} seconds.</translation>
     <message>
       <source>{0} of {1}</source>
       <translation>{0} of {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>PhoneEntry</name>
+    <message>
+      <source>Skip</source>
+      <translation>Skip</translation>
+    </message>
+    <message>
+      <source>Please type your mobile number, or press Skip.</source>
+      <translation>Please type your mobile number, or press Skip.</translation>
+    </message>
+    <message>
+      <source>A mobile number has 11 digits and starts with 1. Please check it.</source>
+      <translation>A mobile number has 11 digits and starts with 1. Please check it.</translation>
     </message>
   </context>
   <context>
@@ -364,6 +619,318 @@ This visit ends in {0} seconds.</translation>
       <source>Volunteer {name} is signed in. Assisted mode is on.</source>
       <translation>Volunteer {name} is signed in. Assisted mode is on.</translation>
     </message>
+    <message>
+      <source>Visitor check-in. Hold your pass QR code up to the camera. If it will not scan, touch Type the code.</source>
+      <translation>Visitor check-in. Hold your pass QR code up to the camera. If it will not scan, touch Type the code.</translation>
+    </message>
+    <message>
+      <source>Type the 9-digit code printed under the pass QR code, then press OK.</source>
+      <translation>Type the 9-digit code printed under the pass QR code, then press OK.</translation>
+    </message>
+    <message>
+      <source>Checking your pass. One moment please.</source>
+      <translation>Checking your pass. One moment please.</translation>
+    </message>
+    <message>
+      <source>Please check: visitor {name}, visiting {household}, valid until {until}. If this is right, touch Confirm check-in.</source>
+      <translation>Please check: visitor {name}, visiting {household}, valid until {until}. If this is right, touch Confirm check-in.</translation>
+    </message>
+    <message>
+      <source>Welcome! You are checked in. Please take your slip, and scan its code when you leave.</source>
+      <translation>Welcome! You are checked in. Please take your slip, and scan its code when you leave.</translation>
+    </message>
+    <message>
+      <source>You are checked in, but the slip could not be printed. Your exit code is {code}. Please write it down or take a photo of the screen, or ask a volunteer.</source>
+      <translation>You are checked in, but the slip could not be printed. Your exit code is {code}. Please write it down or take a photo of the screen, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>This pass could not be verified. Please ask the resident you are visiting to send the pass again, or call a volunteer.</source>
+      <translation>This pass could not be verified. Please ask the resident you are visiting to send the pass again, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>This code is not a visitor pass of this community. Please show the pass QR code, or type the code printed under it.</source>
+      <translation>This code is not a visitor pass of this community. Please show the pass QR code, or type the code printed under it.</translation>
+    </message>
+    <message>
+      <source>This pass is of a newer kind that this kiosk cannot read yet. Please call a volunteer.</source>
+      <translation>This pass is of a newer kind that this kiosk cannot read yet. Please call a volunteer.</translation>
+    </message>
+    <message>
+      <source>This pass has expired. Please ask the resident you are visiting to send a new pass, or call a volunteer.</source>
+      <translation>This pass has expired. Please ask the resident you are visiting to send a new pass, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>This pass is not valid yet. Please come back at the time the resident chose, or ask them to change it.</source>
+      <translation>This pass is not valid yet. Please come back at the time the resident chose, or ask them to change it.</translation>
+    </message>
+    <message>
+      <source>This pass has already been used, and each pass works only once. Please ask the resident for a new pass, or call a volunteer.</source>
+      <translation>This pass has already been used, and each pass works only once. Please ask the resident for a new pass, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>This pass is for another community. Please check that this is the right service station, or call a volunteer.</source>
+      <translation>This pass is for another community. Please check that this is the right service station, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>That number is not right. Please check it and type it again.</source>
+      <translation>That number is not right. Please check it and type it again.</translation>
+    </message>
+    <message>
+      <source>Too many wrong numbers. Please wait {seconds} seconds and try again, or call a volunteer.</source>
+      <translation>Too many wrong numbers. Please wait {seconds} seconds and try again, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>The community system cannot be reached right now. Please try again in a moment, or call a volunteer.</source>
+      <translation>The community system cannot be reached right now. Please try again in a moment, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>Leaving? Hold the QR code on your visitor slip up to the camera, or type the exit code printed under it.</source>
+      <translation>Leaving? Hold the QR code on your visitor slip up to the camera, or type the exit code printed under it.</translation>
+    </message>
+    <message>
+      <source>Goodbye, {name}. Your departure has been recorded.</source>
+      <translation>Goodbye, {name}. Your departure has been recorded.</translation>
+    </message>
+    <message>
+      <source>This slip has already been used to sign out. Goodbye!</source>
+      <translation>This slip has already been used to sign out. Goodbye!</translation>
+    </message>
+    <message>
+      <source>No visit with this exit code is open here. Please check the number, or call a volunteer.</source>
+      <translation>No visit with this exit code is open here. Please check the number, or call a volunteer.</translation>
+    </message>
+    <message>
+      <source>Who are you visiting? Choose the building, then the unit, then the room.</source>
+      <translation>Who are you visiting? Choose the building, then the unit, then the room.</translation>
+    </message>
+    <message>
+      <source>Please choose your surname, then Mr or Ms. Your full name is not needed.</source>
+      <translation>Please choose your surname, then Mr or Ms. Your full name is not needed.</translation>
+    </message>
+    <message>
+      <source>You may leave a mobile number so the resident can reach you, or touch Skip.</source>
+      <translation>You may leave a mobile number so the resident can reach you, or touch Skip.</translation>
+    </message>
+    <message>
+      <source>Why are you visiting today? Choose one.</source>
+      <translation>Why are you visiting today? Choose one.</translation>
+    </message>
+    <message>
+      <source>We have asked {household} to approve your visit. Please wait here; this usually takes a minute or two.</source>
+      <translation>We have asked {household} to approve your visit. Please wait here; this usually takes a minute or two.</translation>
+    </message>
+    <message>
+      <source>The resident has not answered yet. Please call a volunteer: a volunteer can approve your visit here.</source>
+      <translation>The resident has not answered yet. Please call a volunteer: a volunteer can approve your visit here.</translation>
+    </message>
+    <message>
+      <source>This home cannot be asked by phone. Please call a volunteer: a volunteer can approve your visit here.</source>
+      <translation>This home cannot be asked by phone. Please call a volunteer: a volunteer can approve your visit here.</translation>
+    </message>
+    <message>
+      <source>Sorry, the resident cannot receive visitors right now. Please contact them, or ask at the service desk.</source>
+      <translation>Sorry, the resident cannot receive visitors right now. Please contact them, or ask at the service desk.</translation>
+    </message>
+    <message>
+      <source>Please go to the service desk, where staff will register your visit.</source>
+      <translation>Please go to the service desk, where staff will register your visit.</translation>
+    </message>
+    <message>
+      <source>If your surname is not in the list, please call a volunteer, who will type your name for you.</source>
+      <translation>If your surname is not in the list, please call a volunteer, who will type your name for you.</translation>
+    </message>
+    <message>
+      <source>When will your visitor come? Choose the day, then the time.</source>
+      <translation>When will your visitor come? Choose the day, then the time.</translation>
+    </message>
+    <message>
+      <source>What is your visitor's surname? Choose it, then Mr or Ms.</source>
+      <translation>What is your visitor's surname? Choose it, then Mr or Ms.</translation>
+    </message>
+    <message>
+      <source>Invitation for {name}, {window}. Touch Print invitation to print the pass.</source>
+      <translation>Invitation for {name}, {window}. Touch Print invitation to print the pass.</translation>
+    </message>
+    <message>
+      <source>The invitation is printing. Give it to your visitor, or send them a photo of it. They show the QR code at the service station, or type the code under it.</source>
+      <translation>The invitation is printing. Give it to your visitor, or send them a photo of it. They show the QR code at the service station, or type the code under it.</translation>
+    </message>
+    <message>
+      <source>The pass is ready, but it could not be printed. Its code is {code}: please write it down for your visitor, or ask a volunteer.</source>
+      <translation>The pass is ready, but it could not be printed. Its code is {code}: please write it down for your visitor, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>Invitations cannot be printed at this station. Please ask the station staff.</source>
+      <translation>Invitations cannot be printed at this station. Please ask the station staff.</translation>
+    </message>
+    <message>
+      <source>That time cannot be used. Please choose another day or time.</source>
+      <translation>That time cannot be used. Please choose another day or time.</translation>
+    </message>
+    <message>
+      <source>Please tell us who you are: tap your community card on the reader, show your resident code to the camera, or enter your room number.</source>
+      <translation>Please tell us who you are: tap your community card on the reader, show your resident code to the camera, or enter your room number.</translation>
+    </message>
+    <message>
+      <source>Tap your community card on the card reader and hold it there.</source>
+      <translation>Tap your community card on the card reader and hold it there.</translation>
+    </message>
+    <message>
+      <source>Open the community app, show your resident code and hold the phone up to the camera.</source>
+      <translation>Open the community app, show your resident code and hold the phone up to the camera.</translation>
+    </message>
+    <message>
+      <source>Choose your building, unit and room.</source>
+      <translation>Choose your building, unit and room.</translation>
+    </message>
+    <message>
+      <source>Enter the last 4 digits of the phone number registered for {household}, then press OK.</source>
+      <translation>Enter the last 4 digits of the phone number registered for {household}, then press OK.</translation>
+    </message>
+    <message>
+      <source>Please enter all 4 digits of the phone number, then press OK.</source>
+      <translation>Please enter all 4 digits of the phone number, then press OK.</translation>
+    </message>
+    <message>
+      <source>Checking. One moment please.</source>
+      <translation>Checking. One moment please.</translation>
+    </message>
+    <message>
+      <source>Volunteer, please check: {name}, {household}. If this is the resident, touch Confirm identity.</source>
+      <translation>Volunteer, please check: {name}, {household}. If this is the resident, touch Confirm identity.</translation>
+    </message>
+    <message>
+      <source>Hello, {name}.</source>
+      <translation>Hello, {name}.</translation>
+    </message>
+    <message>
+      <source>Not confirmed. Please check the room number and phone digits, or use a card.</source>
+      <translation>Not confirmed. Please check the room number and phone digits, or use a card.</translation>
+    </message>
+    <message>
+      <source>The room number and phone digits do not match. Please check them and try again. {left} attempts left.</source>
+      <translation>The room number and phone digits do not match. Please check them and try again. {left} attempts left.</translation>
+    </message>
+    <message>
+      <source>The room number and phone digits do not match. Please check them and try again.</source>
+      <translation>The room number and phone digits do not match. Please check them and try again.</translation>
+    </message>
+    <message>
+      <source>Too many attempts for this room. Please try again in {minutes} minutes, use your card or resident code, or ask a volunteer.</source>
+      <translation>Too many attempts for this room. Please try again in {minutes} minutes, use your card or resident code, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>Too many attempts for this room: it is locked until the station staff unlock it. Please use your card or resident code, or ask the station staff.</source>
+      <translation>Too many attempts for this room: it is locked until the station staff unlock it. Please use your card or resident code, or ask the station staff.</translation>
+    </message>
+    <message>
+      <source>Several residents of this room have these phone digits. Please use your card or resident code, or ask a volunteer.</source>
+      <translation>Several residents of this room have these phone digits. Please use your card or resident code, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>This resident code has expired. Please refresh the code in the app and show it again.</source>
+      <translation>This resident code has expired. Please refresh the code in the app and show it again.</translation>
+    </message>
+    <message>
+      <source>This code cannot be used here. Please show the resident code of the community app, or use your card or room number.</source>
+      <translation>This code cannot be used here. Please show the resident code of the community app, or use your card or room number.</translation>
+    </message>
+    <message>
+      <source>This card is not registered. Please use your resident code or room number, or ask a volunteer.</source>
+      <translation>This card is not registered. Please use your resident code or room number, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>This resident is not registered at this station. Please ask a volunteer.</source>
+      <translation>This resident is not registered at this station. Please ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>The community platform cannot be reached right now. Please try again in a moment, or ask a volunteer.</source>
+      <translation>The community platform cannot be reached right now. Please try again in a moment, or ask a volunteer.</translation>
+    </message>
+    <message>
+      <source>This volunteer code has expired. Please refresh the code in the app and show it again.</source>
+      <translation>This volunteer code has expired. Please refresh the code in the app and show it again.</translation>
+    </message>
+    <message>
+      <source>This code cannot be used here. Please show the volunteer code of the community app, or use your staff card.</source>
+      <translation>This code cannot be used here. Please show the volunteer code of the community app, or use your staff card.</translation>
+    </message>
+    <message>
+      <source>This volunteer is not registered or not active at this station. Please ask the station staff.</source>
+      <translation>This volunteer is not registered or not active at this station. Please ask the station staff.</translation>
+    </message>
+    <message>
+      <source>Volunteer sign-in is not possible right now: the community platform cannot be reached. Please try again in a moment.</source>
+      <translation>Volunteer sign-in is not possible right now: the community platform cannot be reached. Please try again in a moment.</translation>
+    </message>
+    <message>
+      <source>Too many wrong PINs. This PIN is locked until the station staff unlock it. Please ask the station staff.</source>
+      <extracomment>A PIN (volunteer or admin) locked by the hard cap: only staff can unlock it.</extracomment>
+      <translation>Too many wrong PINs. This PIN is locked until the station staff unlock it. Please ask the station staff.</translation>
+    </message>
+    <message>
+      <source>Assisted mode ends in {seconds} seconds. To go on, the volunteer signs in again with card or code and PIN.</source>
+      <translation>Assisted mode ends in {seconds} seconds. To go on, the volunteer signs in again with card or code and PIN.</translation>
+    </message>
+    <message>
+      <source>Assisted mode has ended: a volunteer sign-in lasts {minutes} minutes. The volunteer can sign in again to go on.</source>
+      <translation>Assisted mode has ended: a volunteer sign-in lasts {minutes} minutes. The volunteer can sign in again to go on.</translation>
+    </message>
+    <message>
+      <source>Assisted mode has ended because the screen was not used.</source>
+      <translation>Assisted mode has ended because the screen was not used.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResidentIdentifyScreen</name>
+    <message>
+      <source>Resident identification</source>
+      <translation>Resident identification</translation>
+    </message>
+    <message>
+      <source>Tap card</source>
+      <translation>Tap card</translation>
+    </message>
+    <message>
+      <source>Show code</source>
+      <translation>Show code</translation>
+    </message>
+    <message>
+      <source>Room + phone</source>
+      <translation>Room + phone</translation>
+    </message>
+    <message>
+      <source>Change the room</source>
+      <translation>Change the room</translation>
+    </message>
+    <message>
+      <source>Other ways</source>
+      <translation>Other ways</translation>
+    </message>
+    <message>
+      <source>Confirm identity</source>
+      <translation>Confirm identity</translation>
+    </message>
+    <message>
+      <source>Not this person</source>
+      <translation>Not this person</translation>
+    </message>
+    <message>
+      <source>The camera is not working. Please use your card or room number.</source>
+      <translation>The camera is not working. Please use your card or room number.</translation>
+    </message>
+    <message>
+      <source>Picture: a community card held just above the card reader.</source>
+      <translation>Picture: a community card held just above the card reader.</translation>
+    </message>
+    <message>
+      <source>Volunteer, please check who this is:</source>
+      <translation>Volunteer, please check who this is:</translation>
+    </message>
+    <message>
+      <source>{name}, {household}</source>
+      <translation>{name}, {household}</translation>
+    </message>
   </context>
   <context>
     <name>Screen</name>
@@ -374,6 +941,180 @@ This visit ends in {0} seconds.</translation>
     <message>
       <source>Buttons: {labels}.</source>
       <translation>Buttons: {labels}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Slip</name>
+    <message>
+      <source>Visitor slip</source>
+      <extracomment>How times are printed, in every language.</extracomment>
+      <translation>Visitor slip</translation>
+    </message>
+    <message>
+      <source>Visitor invitation</source>
+      <translation>Visitor invitation</translation>
+    </message>
+    <message>
+      <source>Station: {station}</source>
+      <translation>Station: {station}</translation>
+    </message>
+    <message>
+      <source>Checked in: {time}</source>
+      <translation>Checked in: {time}</translation>
+    </message>
+    <message>
+      <source>Visitor: {name}</source>
+      <translation>Visitor: {name}</translation>
+    </message>
+    <message>
+      <source>Visiting: {household}</source>
+      <translation>Visiting: {household}</translation>
+    </message>
+    <message>
+      <source>Visiting: the service station</source>
+      <translation>Visiting: the service station</translation>
+    </message>
+    <message>
+      <source>Valid from: {time}</source>
+      <translation>Valid from: {time}</translation>
+    </message>
+    <message>
+      <source>Valid until: {time}</source>
+      <translation>Valid until: {time}</translation>
+    </message>
+    <message>
+      <source>When you leave, scan the QR code below or enter the exit code at the service station.</source>
+      <translation>When you leave, scan the QR code below or enter the exit code at the service station.</translation>
+    </message>
+    <message>
+      <source>When you leave, scan the QR code below at the service station.</source>
+      <translation>When you leave, scan the QR code below at the service station.</translation>
+    </message>
+    <message>
+      <source>Exit code {code}</source>
+      <translation>Exit code {code}</translation>
+    </message>
+    <message>
+      <source>This slip is only for registering this visit. Please do not pass it on.</source>
+      <translation>This slip is only for registering this visit. Please do not pass it on.</translation>
+    </message>
+    <message>
+      <source>When you come, scan the QR code at the community service station, or enter the short code below.</source>
+      <translation>When you come, scan the QR code at the community service station, or enter the short code below.</translation>
+    </message>
+    <message>
+      <source>Short code {code}</source>
+      <translation>Short code {code}</translation>
+    </message>
+    <message>
+      <source>This invitation is only for the visitor named on it. Please do not pass it on.</source>
+      <translation>This invitation is only for the visitor named on it. Please do not pass it on.</translation>
+    </message>
+  </context>
+  <context>
+    <name>StepHeader</name>
+    <message>
+      <source>Previous step</source>
+      <translation>Previous step</translation>
+    </message>
+    <message>
+      <source>Chosen: {path}</source>
+      <translation>Chosen: {path}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SurnameGrid</name>
+    <message>
+      <source>Other surname</source>
+      <extracomment>The 30 most common surnames, most common first. The titles in the order offered; the display name is surname + title.</extracomment>
+      <translation>Other surname</translation>
+    </message>
+    <message>
+      <source>How should we address you?</source>
+      <translation>How should we address you?</translation>
+    </message>
+    <message>
+      <source>Mr {surname}</source>
+      <translation>Mr {surname}</translation>
+    </message>
+    <message>
+      <source>Ms {surname}</source>
+      <translation>Ms {surname}</translation>
+    </message>
+    <message>
+      <source>Choose your surname</source>
+      <translation>Choose your surname</translation>
+    </message>
+  </context>
+  <context>
+    <name>TimeWindowPicker</name>
+    <message>
+      <source>Which day will the guest come?</source>
+      <translation>Which day will the guest come?</translation>
+    </message>
+    <message>
+      <source>At what time?</source>
+      <translation>At what time?</translation>
+    </message>
+    <message>
+      <source>Mon</source>
+      <translation>Mon</translation>
+    </message>
+    <message>
+      <source>Tue</source>
+      <translation>Tue</translation>
+    </message>
+    <message>
+      <source>Wed</source>
+      <translation>Wed</translation>
+    </message>
+    <message>
+      <source>Thu</source>
+      <translation>Thu</translation>
+    </message>
+    <message>
+      <source>Fri</source>
+      <translation>Fri</translation>
+    </message>
+    <message>
+      <source>Sat</source>
+      <translation>Sat</translation>
+    </message>
+    <message>
+      <source>Sun</source>
+      <translation>Sun</translation>
+    </message>
+    <message>
+      <source>{weekday} {day}/{month}</source>
+      <translation>{weekday} {day}/{month}</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Tomorrow</source>
+      <translation>Tomorrow</translation>
+    </message>
+    <message>
+      <source>Day after tomorrow</source>
+      <translation>Day after tomorrow</translation>
+    </message>
+    <message>
+      <source>Morning</source>
+      <translation>Morning</translation>
+    </message>
+    <message>
+      <source>Afternoon</source>
+      <translation>Afternoon</translation>
+    </message>
+    <message>
+      <source>Evening</source>
+      <translation>Evening</translation>
+    </message>
+    <message>
+      <source>All day</source>
+      <translation>All day</translation>
     </message>
   </context>
   <context>

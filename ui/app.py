@@ -179,6 +179,7 @@ def build(
         tasks,
         lambda: device_rows(backend, hub),
         max_failures=settings.admin.max_failures,
+        visits=lambda: backend.services().platform.visits_inside(),
     )
     volunteer = VolunteerFlow(
         lambda: backend.services().platform,

@@ -118,16 +118,22 @@ class Screen(QWidget):
         parts = [self.title()]
         if self.voice_prompt is not None:
             parts.append(self.voice_prompt.text())
+        actions = self.actions_sentence()
+        if actions:
+            parts.append(actions)
+        return parts
+
+    def actions_sentence(self) -> str:
+        """"Buttons: …" with the labels of the screen's actions in reading order ("" if none).
+        Screens that say something of their own on entry still end with this."""
         labels = [b.accessibleName() or b.text() for b in self.content_actions()]
         labels = [lab for lab in labels if lab]
-        if labels:
-            sep = QCoreApplication.translate("Screen", ", ")
-            parts.append(
-                QCoreApplication.translate("Screen", "Buttons: {labels}.").format(
-                    labels=sep.join(labels)
-                )
-            )
-        return parts
+        if not labels:
+            return ""
+        sep = QCoreApplication.translate("Screen", ", ")
+        return QCoreApplication.translate("Screen", "Buttons: {labels}.").format(
+            labels=sep.join(labels)
+        )
 
     # ---------------------------------------------------------------- Qt
     def changeEvent(self, event: QEvent) -> None:

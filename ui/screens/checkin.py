@@ -267,6 +267,7 @@ class CheckInConfirmScreen(Screen):
                     name=view.spoken_visitor, household=view.household_label, until=view.valid_until
                 )
             )
+        parts.append(self.actions_sentence())
         return parts
 
     def on_enter(self, **params: object) -> None:
@@ -365,7 +366,7 @@ class CheckInResultScreen(Screen):
         self.done.setText(self.tr("Done"))
 
     def spoken_intro(self) -> list[str]:
-        return [self.title(), self._spoken]
+        return [self.title(), self._spoken, self.actions_sentence()]
 
     def on_enter(self, **params: object) -> None:
         self.kind = str(params.get("kind", "rejected"))
