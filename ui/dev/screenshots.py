@@ -78,6 +78,7 @@ def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "port
                 _shoot(kiosk, out / f"help-called-{mode}-{orientation}.png")
                 window.message_overlay.hide()
                 count += 2
+            count += _visitor_story(kiosk, out, orientation)
             kiosk.ctx.language.set_language("en")
             s.set_elderly(False)
             kiosk.ctx.navigator.go("home")
@@ -85,6 +86,62 @@ def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "port
             kiosk.ctx.language.set_language("zh_CN")
             count += 1
         kiosk.shutdown()
+    return count
+
+
+def _visitor_story(kiosk: Kiosk, out: Path, orientation: str) -> int:
+    """Every step of a visitor's check-in with a pass, a refusal and a sign-out, with the
+    (demo) data on screen, in standard and elderly mode."""
+    from datetime import UTC, datetime, timedelta
+
+    from hardware.camera.simulated import SimulatedQrScanner
+    from kiosk.session import EndReason
+    from ui.screens.checkin import CheckInConfirmScreen, CheckOutScreen
+
+    services = kiosk.backend.services()
+    signer = services.pass_signer
+    camera = kiosk.hub.devices.camera
+    if signer is None or not isinstance(camera, SimulatedQrScanner):
+        return 0
+    show_qr = camera.show_qr
+    household = services.platform.find_households()[0]
+    count = 0
+    for mode in ("standard", "elderly"):
+        s = kiosk.ctx.session
+        s.end(EndReason.FINISHED)
+        s.begin()
+        s.set_elderly(mode == "elderly")
+        camera.reset_debounce()
+        token = signer.issue(
+            community_id=kiosk.ctx.settings.station.community_id,
+            household=household.code,
+            visitor_name="张三明",
+            valid_until=datetime.now(UTC) + timedelta(hours=3),
+        )
+
+        def shot(step: str, mode: str = mode) -> None:
+            _shoot(kiosk, out / f"story-checkin-{step}-{mode}-{orientation}.png")
+
+        kiosk.ctx.navigator.go("checkin")
+        show_qr(token)  # the camera preview shows the pass it reads
+        shot("2-confirm")
+        confirm = kiosk.ctx.navigator.current
+        assert isinstance(confirm, CheckInConfirmScreen)
+        confirm.confirm.click()
+        shot("3-welcome")
+        visit = services.platform.visits_inside()[-1]
+        kiosk.ctx.navigator.go("checkout")
+        checkout = kiosk.ctx.navigator.current
+        assert isinstance(checkout, CheckOutScreen)
+        checkout.entry.set_digits(visit.exit_code[:5])
+        shot("4-exit-code")
+        camera.reset_debounce()
+        show_qr(visit.exit_token)
+        shot("5-goodbye")
+        camera.reset_debounce()
+        show_qr(token)  # the same pass again: already used
+        shot("6-refused")
+        count += 5
     return count
 
 
