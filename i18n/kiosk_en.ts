@@ -880,6 +880,11 @@ This visit ends in {0} seconds.</translation>
       <source>Assisted mode has ended because the screen was not used.</source>
       <translation>Assisted mode has ended because the screen was not used.</translation>
     </message>
+    <message>
+      <source>The photo could not be taken. Touch Take photo to try again, or No photo to go on without one.</source>
+      <extracomment>The reasons a walk-in chooses from, in the order offered: the values of ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the platform (a test checks that the two agree). Forms of address the surname grid gives (王先生, 王女士). JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk needs no more; the platform takes at most 4 MiB).</extracomment>
+      <translation>The photo could not be taken. Touch Take photo to try again, or No photo to go on without one.</translation>
+    </message>
   </context>
   <context>
     <name>ResidentIdentifyScreen</name>

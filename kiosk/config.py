@@ -199,9 +199,27 @@ class SessionConfig(_Section):
         "appears (at least 20).",
     )
 
+    volunteer_idle_s: int = Field(
+        180,
+        ge=60,
+        le=900,
+        description="Seconds without a touch before an assisted visit (a volunteer signed in) "
+        "ends; the longer of this and the mode's limit applies.",
+    )
+    volunteer_max_s: int = Field(
+        1800,
+        ge=300,
+        le=14400,
+        description="Longest a volunteer sign-in lasts however busy the kiosk is; signing in "
+        "again (card or code, then PIN) renews it.",
+    )
+
     def check(self) -> None:
         if self.warning_s >= self.idle_standard_s:
             raise ValueError("warning_s must be shorter than idle_standard_s")
+        for key in ("volunteer_idle_s", "volunteer_max_s"):
+            if getattr(self, key) <= self.warning_s:
+                raise ValueError(f"{key} must be longer than warning_s")
 
 
 @_section

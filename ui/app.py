@@ -36,17 +36,24 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget  # noqa: E40
 
 from hardware.protocols import CardEvent  # noqa: E402
 from kiosk.devices import DeviceRow  # noqa: E402
+from kiosk.errors import KioskError  # noqa: E402
 from kiosk.flows.admin import AdminFlow  # noqa: E402
 from kiosk.flows.checkin import CheckInFlow, classify_scan  # noqa: E402
 from kiosk.flows.help import HelpFlow  # noqa: E402
 from kiosk.flows.invite import InviteFlow  # noqa: E402
 from kiosk.flows.notices import NoticesFlow  # noqa: E402
+from kiosk.flows.resident import (  # noqa: E402
+    RESIDENT_WELCOME,
+    ResidentFlow,
+    identity_scan_kind,
+    spoken_masked,
+)
 from kiosk.flows.volunteer import VolunteerFlow  # noqa: E402
 from kiosk.flows.walkin import WalkInFlow  # noqa: E402
 from kiosk.hub import DeviceHub  # noqa: E402
 from kiosk.i18n import LanguageService, TranslationMissingError  # noqa: E402
 from kiosk.log import setup_logging  # noqa: E402
-from kiosk.session import EndReason, IdleWatcher, VisitorSession  # noqa: E402
+from kiosk.session import EndReason, IdleWatcher, Resident, VisitorSession  # noqa: E402
 from kiosk.tasks import InlineRunner, Runner, TaskRunner  # noqa: E402
 from kiosk.voice import VoiceService  # noqa: E402
 from ui import navigator as nav  # noqa: E402
@@ -58,7 +65,7 @@ from ui.theme import Theme, pick_font_family  # noqa: E402
 
 if TYPE_CHECKING:
     from hardware.protocols import Receipt
-    from kiosk.platform.api import Actor, IssuedPass, Visit
+    from kiosk.platform.api import IssuedPass, Visit
     from kiosk.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -167,7 +174,12 @@ def build(
         hub.load()
     voice = VoiceService(speech, settings.voice, language=lambda: language.current)
     session = VisitorSession()
-    idle = IdleWatcher(session, settings.session)
+    idle = IdleWatcher(
+        session,
+        settings.session,
+        volunteer_idle_s=settings.session.volunteer_idle_s,
+        volunteer_max_s=settings.session.volunteer_max_s,
+    )
     theme = Theme(settings.display.px_per_mm, family)
     stack = QStackedWidget()
     navigator = Navigator(stack, voice)
@@ -188,12 +200,18 @@ def build(
         max_failures=settings.admin.max_failures,
     )
     checkin = _checkin_flow(settings, backend, hub, session, tasks)
+    resident = ResidentFlow(
+        lambda: backend.services().platform,
+        session,
+        tasks,
+        max_failures=settings.admin.max_failures,
+    )
     walkin = WalkInFlow(
         lambda: backend.services().platform,
         session,
         tasks,
         checkin,
-        actor=lambda: session_actor(session),
+        actor=session.actor,
     )
     invite = _invite_flow(settings, backend, hub, session, tasks)
     ctx = ScreenContext(
@@ -211,18 +229,22 @@ def build(
         checkin=checkin,
         walkin=walkin,
         invite=invite,
+        resident=resident,
         camera_frames=lambda: _camera_frame(hub),
     )
     window = KioskWindow(ctx, stack)
     load_all()
     window.add_screens()
     navigator.reset_to(nav.ATTRACT)
-    _wire_devices(hub, session, volunteer)
-    _wire_scans(hub, navigator, checkin)
+    _wire_devices(hub, session, volunteer, resident)
+    _wire_scans(hub, navigator, session, checkin, volunteer, resident)
+    _wire_identities(window, navigator, voice, volunteer, resident)
     return Kiosk(settings=settings, backend=backend, ctx=ctx, window=window, runner=tasks, hub=hub)
 
 
-def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerFlow) -> None:
+def _wire_devices(
+    hub: DeviceHub, session: VisitorSession, volunteer: VolunteerFlow, resident: ResidentFlow
+) -> None:
     """Visit rules that come from devices. A card is first offered to the volunteer sign-in
     (a volunteer's card leads to the PIN screen); any other card starts a visit, and removing
     the card that started it ends it. The end of a visit drops slips kept for reprint (they
@@ -233,6 +255,8 @@ def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerF
         if not session.active:
             session.begin()
             started_by[:] = [uid_hash]
+        if uid_hash is not None:
+            resident.card_presented(uid_hash)
 
     def on_card(event: CardEvent) -> None:
         if event.kind == "inserted":
@@ -256,17 +280,6 @@ def _wire_devices(hub: DeviceHub, session: VisitorSession, volunteer: VolunteerF
     volunteer.not_a_volunteer.connect(resident_card)
     volunteer.card_recognised.connect(on_volunteer_card)
     session.ended.connect(on_ended)
-
-
-def session_actor(session: VisitorSession) -> Actor:
-    """Who acts in this visit: the signed-in volunteer (for the identified resident, if
-    any), or the kiosk itself for a visitor's self-service."""
-    from kiosk.platform.api import Actor
-
-    volunteer = session.volunteer
-    if volunteer is not None:
-        return Actor.volunteer(volunteer.volunteer_id)
-    return Actor.system("kiosk")
 
 
 def _checkin_flow(
@@ -296,7 +309,7 @@ def _checkin_flow(
         tasks,
         print_slip=lambda receipt: _print(hub, receipt),
         make_slip=make_slip,
-        actor=lambda: session_actor(session),
+        actor=session.actor,
         tz=tz,
         wrong_code_limit=settings.visitors.wrong_code_limit,
     )
@@ -324,7 +337,7 @@ def _invite_flow(
         tasks,
         print_slip=lambda receipt: _print(hub, receipt),
         make_slip=make_slip,
-        actor=lambda: session_actor(session),
+        actor=session.actor,
         tz=tz,
     )
 
@@ -346,16 +359,35 @@ def _camera_frame(hub: DeviceHub) -> object:
     return latest() if latest is not None else None
 
 
-def _wire_scans(hub: DeviceHub, navigator: Navigator, checkin: CheckInFlow) -> None:
-    """QR codes the camera reads: passes and slip exit codes are acted on where a visitor
-    may show them (attract, home and the check-in screens); elsewhere (a payment, a
-    tutorial) a stray code is ignored. On the check-in screens anything else is refused
-    as unreadable, so the visitor hears why nothing happens."""
+def _wire_scans(
+    hub: DeviceHub,
+    navigator: Navigator,
+    session: VisitorSession,
+    checkin: CheckInFlow,
+    volunteer: VolunteerFlow,
+    resident: ResidentFlow,
+) -> None:
+    """QR codes the camera reads. A volunteer's code (``KV1.``) signs in from the attract,
+    home and sign-in screens; a resident's code (``KR1.``) identifies the resident where a
+    visit may begin and on the identification screen. Passes and slip exit codes are acted
+    on where a visitor may show them (attract, home and the check-in screens); elsewhere (a
+    payment, a tutorial) a stray code is ignored. On the check-in screens anything else is
+    refused as unreadable, so the visitor hears why nothing happens."""
     from ui.screens.checkin import CHECKIN, CHECKIN_CODE, SCAN_SCREENS
 
     def on_qr(text: str) -> None:
         current = navigator.current
         screen_id = current.screen_id if current is not None else ""
+        identity = identity_scan_kind(text)
+        if identity == "volunteer":
+            if screen_id in (nav.ATTRACT, nav.HOME, "volunteer_pin"):
+                volunteer.qr_presented(text)
+            return
+        if identity == "resident":
+            if screen_id in SCAN_SCREENS or screen_id == "resident_identify":
+                session.begin()
+                resident.qr_presented(text)
+            return
         if screen_id not in SCAN_SCREENS:
             return
         kind = classify_scan(text)
@@ -365,6 +397,41 @@ def _wire_scans(hub: DeviceHub, navigator: Navigator, checkin: CheckInFlow) -> N
             checkin.pass_scanned(text)
 
     hub.qr_scanned.connect(on_qr)
+
+
+def _wire_identities(
+    window: KioskWindow,
+    navigator: Navigator,
+    voice: VoiceService,
+    volunteer: VolunteerFlow,
+    resident: ResidentFlow,
+) -> None:
+    """A resident identified (or refused) away from the identification screen (a card
+    tapped, a resident code shown at the home screen) is greeted (or told why) here; on
+    their own screens the flows' screens do it."""
+    own = ("resident_identify", "volunteer_pin")
+
+    def here() -> str:
+        current = navigator.current
+        return current.screen_id if current is not None else ""
+
+    def identified(who: Resident) -> None:
+        if here() == "resident_identify":
+            return
+        if here() == nav.ATTRACT:
+            navigator.home()
+        voice.say(RESIDENT_WELCOME, name=spoken_masked(who.masked_name), auto=True)
+
+    def refused(error: KioskError) -> None:
+        if here() in own:
+            return
+        text = error.text()
+        window.message_overlay.show_message(text, error=True)
+        voice.say(text)
+
+    resident.identified.connect(identified)
+    resident.rejected.connect(refused)
+    volunteer.identification_failed.connect(refused)
 
 
 def _has_display() -> bool:
@@ -422,6 +489,7 @@ SUBCOMMANDS = {
     "purge": "kiosk.cli.purge",  # retention purge (--dry-run shows counts)
     "keys": "kiosk.cli.keys",  # rotate the field-encryption key
     "denylist": "kiosk.cli.denylist",  # staff: add / remove / list the walk-in deny list
+    "pins": "kiosk.cli.pins",  # status / unlock admin, volunteer and room lockouts (audited)
 }
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kiosk.flows.help import HelpFlow
     from kiosk.flows.invite import InviteFlow
     from kiosk.flows.notices import NoticesFlow
+    from kiosk.flows.resident import ResidentFlow
     from kiosk.flows.volunteer import VolunteerFlow
     from kiosk.flows.walkin import WalkInFlow
     from ui.navigator import Navigator
@@ -39,6 +40,7 @@ class ScreenContext:
     checkin: CheckInFlow
     walkin: WalkInFlow
     invite: InviteFlow
+    resident: ResidentFlow | None = None
     #: The camera's newest frame for previews (None: no camera or not ready).
     camera_frames: Callable[[], object] | None = None
     extras: dict[str, object] = field(default_factory=dict)

@@ -118,6 +118,9 @@ class KioskWindow(QWidget):
         c.idle.warning.connect(self._on_idle_warning)
         c.idle.warning_cleared.connect(self.idle_overlay.hide)
         c.idle.expired.connect(lambda: c.session.end(EndReason.IDLE))
+        c.idle.volunteer_warning.connect(self._on_volunteer_warning)
+        c.idle.volunteer_warning_cleared.connect(self._on_volunteer_warning_cleared)
+        c.idle.volunteer_expired.connect(self._on_volunteer_expired)
         self.idle_overlay.continue_clicked.connect(self._on_continue)
         self.idle_overlay.finish_clicked.connect(lambda: c.session.end(EndReason.FINISHED))
         c.help.requested.connect(self._on_help_requested)
@@ -241,6 +244,31 @@ class KioskWindow(QWidget):
         self.idle_overlay.open()
         self.ctx.voice.interrupt()
         self.ctx.voice.say(prompts.IDLE_WARNING, seconds=seconds)
+
+    def _on_volunteer_warning(self, seconds: int) -> None:
+        from kiosk.flows.volunteer import VOLUNTEER_EXPIRING
+
+        text = VOLUNTEER_EXPIRING.text(seconds=seconds)
+        self._volunteer_warning_shown = True
+        self.message_overlay.show_message(text)
+        self.ctx.voice.say(text)
+
+    def _on_volunteer_warning_cleared(self) -> None:
+        if getattr(self, "_volunteer_warning_shown", False):
+            self._volunteer_warning_shown = False
+            self.message_overlay.hide()
+
+    def _on_volunteer_expired(self, kind: str) -> None:
+        from kiosk.flows.volunteer import VOLUNTEER_ENDED_IDLE, VOLUNTEER_ENDED_MAX
+
+        self._volunteer_warning_shown = False
+        if kind == "max":
+            minutes = max(1, self.ctx.settings.session.volunteer_max_s // 60)
+            text = VOLUNTEER_ENDED_MAX.text(minutes=minutes)
+        else:
+            text = VOLUNTEER_ENDED_IDLE.text()
+        self.message_overlay.show_message(text)
+        self.ctx.voice.say(text)
 
     def _on_continue(self) -> None:
         self.ctx.idle.extend()

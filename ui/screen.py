@@ -124,7 +124,7 @@ class Screen(QWidget):
         return parts
 
     def actions_sentence(self) -> str:
-        """"Buttons: …" with the labels of the screen's actions in reading order ("" if none).
+        """ "Buttons: …" with the labels of the screen's actions in reading order ("" if none).
         Screens that say something of their own on entry still end with this."""
         labels = [b.accessibleName() or b.text() for b in self.content_actions()]
         labels = [lab for lab in labels if lab]

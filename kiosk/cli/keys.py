@@ -5,18 +5,20 @@
     keys status [--config PATH]
     keys rotate [--batch N] [--config PATH]
 
-``status`` prints the current key id, any retiring key, and for every encrypted column how
-many values use each key id. ``rotate`` makes a new key, re-encrypts every encrypted column
-(one transaction per table, with progress), then deletes the old key; run it with the
-kiosks stopped (see :mod:`kiosk.services.key_rotation`). An interrupted rotation is resumed
-by running it again.
+``status`` prints the current key id, any retiring key, and for every encrypted column (and
+the visitor photo files, ``visit_photos.file``) how many values use each key id. ``rotate``
+makes a new key, re-encrypts every encrypted column (one transaction per table, with
+progress), re-seals the visitor photo files under ``<data_dir>/photos`` (each replaced
+atomically), then deletes the old key; run it with the kiosks stopped (see
+:mod:`kiosk.services.key_rotation`). An interrupted rotation is resumed by running it again.
 
 Key files: ``<data_dir>/keys/field-aes.key`` (current key, 32 raw bytes, mode 0600) and,
 during a rotation only, ``field-aes.key.retiring`` (the previous key, same format). The
 format is described in :mod:`kiosk.security.crypto`.
 
-Exit status 0; 1 when the old key had to be kept (values still use it, or one could not be
-decrypted); 2 on usage, configuration, key-file or database errors.
+Exit status 0; 1 when the old key had to be kept (values or photo files still use it, or one
+could not be decrypted); 2 on usage, configuration, key-file, database or file errors (the
+old key is kept then too).
 
 NOTE: Qt-free zone.
 """
@@ -44,7 +46,14 @@ from kiosk.config import Settings
 from kiosk.keys import KeyFileError
 from kiosk.security.crypto import KeyRing, load_keyring
 from kiosk.services.audit import AuditLog
-from kiosk.services.key_rotation import DEFAULT_BATCH, RotationError, key_usage, rotate_field_key
+from kiosk.services.key_rotation import (
+    DEFAULT_BATCH,
+    PHOTO_FILES,
+    RotationError,
+    key_usage,
+    rotate_field_key,
+)
+from kiosk.services.retention import PHOTOS_DIR
 
 __all__ = ["main"]
 
@@ -87,6 +96,7 @@ def main(
         return parsed
     args, resolved = parsed
     keys_dir = resolved.data_path() / KEYS_DIR
+    photos_dir = resolved.data_path() / PHOTOS_DIR
     try:
         db = open_database(resolved, migrate=True)
     except SQLAlchemyError as exc:
@@ -94,7 +104,9 @@ def main(
         return EXIT_USAGE
     try:
         if args.command == "status":
-            return _status(usage=key_usage(db), ring=load_keyring(keys_dir), out=out)
+            return _status(
+                usage=key_usage(db, photos_dir=photos_dir), ring=load_keyring(keys_dir), out=out
+            )
         out.write("rotating the field key; the kiosks of this station must be stopped\n")
 
         def progress(table: str, done: int, total: int) -> None:
@@ -102,21 +114,33 @@ def main(
             out.flush()
 
         report = rotate_field_key(
-            db, keys_dir, audit=AuditLog(db), batch_size=args.batch, progress=progress
+            db,
+            keys_dir,
+            audit=AuditLog(db),
+            batch_size=args.batch,
+            progress=progress,
+            photos_dir=photos_dir,
         )
-        reencrypted = sum(report.reencrypted.values())
+        photos = report.reencrypted.get(PHOTO_FILES, 0)
+        values = sum(report.reencrypted.values()) - photos
         old = ", ".join(_kid(k) for k in report.old_key_ids) or "none"
-        out.write(f"new key {_kid(report.new_key_id)}; re-encrypted {reencrypted} values\n")
+        out.write(f"new key {_kid(report.new_key_id)}; re-encrypted {values} values\n")
+        out.write(f"re-sealed {photos} photo files\n")
+        if report.photos_skipped:
+            out.write(f"{report.photos_skipped} photo rows have no file; skipped\n")
         if report.retired:
             out.write(f"old key {old} retired\n")
             return EXIT_OK
         out.write(
-            f"old key {old} kept: {report.remaining_old} values still use it "
+            f"old key {old} kept: {report.remaining_old} values or photo files still use it "
             "(a kiosk was running?); run `keys rotate` again\n"
         )
         return EXIT_FAILED
     except RotationError as exc:
-        err.write(f"error: {exc}; the old key is kept, nothing else changed in that table\n")
+        err.write(
+            f"error: {exc}; the old key is kept; "
+            "run `keys rotate` again once that row is repaired or removed\n"
+        )
         return EXIT_FAILED
     except KeyFileError as exc:
         err.write(f"error: {exc}\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,9 +157,11 @@ class AdminFlow(QObject):
                 self._unlock()
                 return
             if result.locked_until is not None and result.locked_until > self._clock():
-                seconds = (result.locked_until - self._clock()).total_seconds()
-                minutes = max(1, math.ceil(seconds / 60))
-                self.rejected.emit(KioskError(prompts.ADMIN_LOCKED, minutes=minutes))
+                from kiosk.flows.volunteer import lock_error
+
+                self.rejected.emit(
+                    lock_error(result.locked_until, self._clock(), prompts.ADMIN_LOCKED)
+                )
             else:
                 left = max(0, self._max_failures - result.failures)
                 self.rejected.emit(KioskError(prompts.ADMIN_WRONG_PIN, left=left))

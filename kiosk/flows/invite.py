@@ -88,7 +88,11 @@ class InviteFlow(QObject):
         self._request_id = ""
         self._busy = False
         self._last: tuple[IssuedPass, Receipt] | None = None
+        # Answers that arrive after a reset belong to a visit that is over.
+        self._generation = 0
         session.ended.connect(lambda _r: self.reset())
+        # The draft is the identified resident's: another resident starts afresh.
+        session.resident_changed.connect(lambda _r: self.reset())
 
     @property
     def busy(self) -> bool:
@@ -137,11 +141,14 @@ class InviteFlow(QObject):
         )
         actor = self._actor()
         self._busy = True
+        generation = self._generation
 
         def done(issued: IssuedPass) -> None:
             from kiosk.security.short_codes import format_code
 
             self._busy = False
+            if generation != self._generation:
+                return  # the visit ended while the pass was being signed
             log.info("invitation issued")
             self.issued.emit(
                 InvitationView(
@@ -153,13 +160,20 @@ class InviteFlow(QObject):
             )
             self._print_slip(issued)
 
-        self._tasks.run(lambda: self._platform().issue_pass(request, actor=actor), done, self._fail)
+        def failed(exc: BaseException) -> None:
+            self._busy = False
+            if generation == self._generation:
+                self._fail(exc)
+
+        self._tasks.run(lambda: self._platform().issue_pass(request, actor=actor), done, failed)
 
     def reprint(self) -> None:
         if self._last is not None:
             self._send(*self._last)
 
     def reset(self) -> None:
+        """Forget the draft and the last slip (end of visit, another resident, 完成)."""
+        self._generation += 1
         self.valid_from = None
         self.valid_until = None
         self.visitor_name = ""

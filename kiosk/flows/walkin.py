@@ -15,6 +15,13 @@ says why.
 
 Admission reuses :class:`~kiosk.flows.checkin.CheckInFlow` for the slip and the result
 screen, so a walk-in's slip is the same as a pass holder's.
+
+Photo (only where ``visitors.photo`` is on; the screen shows the camera notice first): a
+face is sensitive personal information (PIPL art. 28), so it is asked for, never required.
+:meth:`WalkInFlow.take_photo` turns the newest camera frame into JPEG bytes that only this
+flow holds; they are attached to the visit after admission (when the platform keeps photos)
+and dropped then, on cancel and at reset. :meth:`WalkInFlow.decline_photo` registers the
+visit without one; the log notes that a photo was declined (nothing about who).
 """
 
 from __future__ import annotations
@@ -23,12 +30,14 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk import prompts
 from kiosk.errors import KioskError
+from kiosk.masking import mask_name
+from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
 from kiosk.session import VisitorSession
 from kiosk.tasks import Runner
 
@@ -39,6 +48,53 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_S = 3.0
+
+#: The reasons a walk-in chooses from, in the order offered: the values of
+#: ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the
+#: platform (a test checks that the two agree).
+REASONS: Final = ("family", "friend", "delivery", "repair", "housekeeping", "other")
+
+#: JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk
+#: needs no more; the platform takes at most 4 MiB).
+PHOTO_QUALITY = 85
+PHOTO_MAX_SIDE = 1280
+
+# NOTE: each literal is wrapped in QT_TRANSLATE_NOOP at its definition so lupdate sees it.
+WALKIN_PHOTO_FAILED = Prompt(
+    "Prompt",
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "The photo could not be taken. Touch Take photo to try again, "
+        "or No photo to go on without one.",
+    ),
+)
+
+
+def encode_jpeg(
+    frame: object, *, quality: int = PHOTO_QUALITY, max_side: int = PHOTO_MAX_SIDE
+) -> bytes:
+    """A camera frame (``uint8`` BGR, grey or BGRA array) as JPEG bytes, scaled down to
+    ``max_side``. Raises ValueError for anything that is not a frame. Worker threads."""
+    import cv2
+    import numpy as np
+
+    if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.size == 0:
+        raise ValueError("not a camera frame")
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        frame = frame[:, :, 0]
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    if not (frame.ndim == 2 or (frame.ndim == 3 and frame.shape[2] == 3)):
+        raise ValueError("not a camera frame")
+    height, width = frame.shape[:2]
+    scale = max_side / max(height, width)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+    ok, buffer = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("the frame could not be encoded")
+    return bytes(buffer.tobytes())
 
 
 class WalkInState(enum.Enum):
@@ -69,10 +125,13 @@ class WalkInFlow(QObject):
     """Signals:
     changed: the draft changed (screens refresh their summary).
     households: arg list[HouseholdSummary]: the community's homes, for the picker.
-    waiting: arg WaitView: asked the host / still waiting / the host did not answer.
+    waiting: arg WaitView: asked the host / still waiting / the host did not answer / a
+        volunteer signed in or out while waiting (who may approve changed).
     refused: arg KioskError: the host said no (a kind message).
     referred: arg KioskError: please go to the service desk (neutral).
     failed: arg KioskError: the platform is away or something broke.
+    photo_taken: the visitor's photo is held, ready to attach after admission.
+    photo_failed: arg KioskError: no photo could be made of the camera's frame.
     """
 
     changed = Signal()
@@ -81,6 +140,8 @@ class WalkInFlow(QObject):
     refused = Signal(object)
     referred = Signal(object)
     failed = Signal(object)
+    photo_taken = Signal()
+    photo_failed = Signal(object)
 
     def __init__(
         self,
@@ -117,8 +178,13 @@ class WalkInFlow(QObject):
         self._request_id = ""
         self._visit_id = ""
         self._ticket: ApprovalTicket | None = None
+        self._photo: bytes | None = None
+        self.photo_declined = False
+        # Answers that arrive after a reset (a photo being encoded) belong to no one.
+        self._generation = 0
         self.state = WalkInState.EDITING
         session.ended.connect(lambda _r: self.reset())
+        session.volunteer_changed.connect(self._on_volunteer_changed)
 
     # ------------------------------------------------------------------ the draft
 
@@ -152,6 +218,49 @@ class WalkInFlow(QObject):
     def set_reason(self, reason: str) -> None:
         self.reason = reason
         self.changed.emit()
+
+    def shown_name(self) -> str:
+        """The visitor's name as screens show it: masked (a form of address such as
+        ``王先生`` stays as it is; see :func:`kiosk.masking.mask_name`)."""
+        return mask_name(self.visitor_name)
+
+    # ------------------------------------------------------------------ the photo
+
+    @property
+    def has_photo(self) -> bool:
+        return self._photo is not None
+
+    def take_photo(self, frame: object) -> None:
+        """Keep ``frame`` (the camera's newest, or None) as the visitor's photo, as JPEG.
+
+        Answers ``photo_taken``, or ``photo_failed`` when there is no usable frame.
+        """
+        if self.state is not WalkInState.EDITING:
+            return
+        self._photo = None
+        self.photo_declined = False
+        generation = self._generation
+
+        def done(jpeg: bytes) -> None:
+            if generation != self._generation:
+                return  # the visit ended while the frame was being encoded
+            self._photo = jpeg
+            log.info("visitor photo taken")
+            self.photo_taken.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            log.warning("visitor photo not taken: %s", type(exc).__name__)
+            self.photo_failed.emit(KioskError(WALKIN_PHOTO_FAILED))
+
+        self._tasks.run(lambda: encode_jpeg(frame), done, failed)
+
+    def decline_photo(self) -> None:
+        """不拍照: register without a photo (it is optional; the choice is logged)."""
+        self._photo = None
+        self.photo_declined = True
+        log.info("visitor declined the photo")
 
     @property
     def ticket(self) -> ApprovalTicket | None:
@@ -190,7 +299,7 @@ class WalkInFlow(QObject):
             self.state = WalkInState.EDITING
             self._fail(exc)
 
-        self._tasks.run(work, self._on_ticket, failed)
+        self._tasks.run(work, self._ticket_answer(), self._current(failed))
 
     def poll(self) -> None:
         """Ask the platform where the ticket stands (the timer calls this)."""
@@ -199,10 +308,11 @@ class WalkInFlow(QObject):
             return
         self._polling = True
         approval_id = ticket.approval_id
+        answer = self._ticket_answer()
 
         def done(new: ApprovalTicket) -> None:
             self._polling = False
-            self._on_ticket(new)
+            answer(new)
 
         def failed(exc: BaseException) -> None:
             # A missed poll is not a failure: the next one asks again.
@@ -227,31 +337,37 @@ class WalkInFlow(QObject):
             return self._platform().decide_approval(approval_id, True, actor=actor)
 
         def failed(exc: BaseException) -> None:
+            from kiosk.platform.api import ConflictError
+
             self.state = WalkInState.WAITING
+            if isinstance(exc, ConflictError):
+                # Decided meanwhile (the host answered, or it was cancelled): show that.
+                self.poll()
+                return
             self._fail(exc)
 
-        self._tasks.run(work, self._on_ticket, failed)
+        self._tasks.run(work, self._ticket_answer(), self._current(failed))
 
     def cancel(self) -> None:
-        """The visitor gives up waiting, or goes back to edit."""
+        """The visitor gives up waiting, or goes back to edit. The photo is dropped."""
+        self._generation += 1
         self._timer.stop()
-        ticket = self._ticket
-        if ticket is not None and ticket.state == "pending":
-            actor = self._actor()
-            approval_id = ticket.approval_id
-            self._tasks.run(
-                lambda: self._platform().cancel_approval(approval_id, actor=actor),
-                None,
-                lambda exc: log.warning("cancel failed: %s", type(exc).__name__),
-            )
+        self._polling = False
+        self._withdraw(self._ticket)
         self._ticket = None
         self._request_id = ""
+        self._photo = None
         self.state = WalkInState.EDITING
 
     def reset(self) -> None:
-        """Forget the visitor (end of visit, or a new walk-in)."""
+        """Forget the visitor (end of visit, or a new walk-in). A request still waiting for
+        the host is withdrawn, so nobody approves a visitor who has gone."""
+        self._generation += 1
         self._timer.stop()
+        self._withdraw(self._ticket)
         self._polling = False
+        self._photo = None
+        self.photo_declined = False
         self.household_id = None
         self.household_label = ""
         self.visitor_name = ""
@@ -263,6 +379,55 @@ class WalkInFlow(QObject):
         self.state = WalkInState.EDITING
 
     # ------------------------------------------------------------------ internals
+
+    def _current(self, fn: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
+        """``fn``, or nothing if the walk-in was cancelled or reset before the answer came."""
+        generation = self._generation
+
+        def call(exc: BaseException) -> None:
+            if generation == self._generation:
+                fn(exc)
+
+        return call
+
+    def _ticket_answer(self) -> Callable[[ApprovalTicket], None]:
+        """Handles a ticket from the platform; one for a walk-in that has since been
+        cancelled or reset is withdrawn instead (the visitor has gone)."""
+        generation = self._generation
+
+        def done(ticket: ApprovalTicket) -> None:
+            if generation != self._generation:
+                self._withdraw(ticket)
+                return
+            self._on_ticket(ticket)
+
+        return done
+
+    def _withdraw(self, ticket: ApprovalTicket | None) -> None:
+        """Cancel ``ticket`` at the platform if the host could still answer it."""
+        if ticket is None or ticket.state not in ("pending", "expired"):
+            return
+        actor = self._actor()
+        approval_id = ticket.approval_id
+        self._tasks.run(
+            lambda: self._platform().cancel_approval(approval_id, actor=actor),
+            None,
+            lambda exc: log.warning("cancel failed: %s", type(exc).__name__),
+        )
+
+    def _on_volunteer_changed(self, _volunteer: object) -> None:
+        """Who may approve changed: tell the waiting screen again."""
+        ticket = self._ticket
+        if self.state is WalkInState.WAITING and ticket is not None:
+            self.waiting.emit(self._wait_view(ticket))
+
+    def _wait_view(self, ticket: ApprovalTicket) -> WaitView:
+        return WaitView(
+            state=ticket.state,
+            host_reachable=ticket.host_reachable,
+            volunteer_may_approve=self._volunteer_may_approve(ticket),
+            household_label=self.household_label,
+        )
 
     def _volunteer_may_approve(self, ticket: ApprovalTicket) -> bool:
         if self._session.volunteer is None:
@@ -283,14 +448,7 @@ class WalkInFlow(QObject):
                 self._timer.start()
             if state == "expired":
                 self._timer.stop()
-            self.waiting.emit(
-                WaitView(
-                    state=state,
-                    host_reachable=ticket.host_reachable,
-                    volunteer_may_approve=self._volunteer_may_approve(ticket),
-                    household_label=self.household_label,
-                )
-            )
+            self.waiting.emit(self._wait_view(ticket))
         elif state == "refused":
             self._timer.stop()
             self.state = WalkInState.DONE
@@ -300,9 +458,13 @@ class WalkInFlow(QObject):
             self.state = WalkInState.DONE
             log.info("walk-in referred to the service desk")
             self.referred.emit(KioskError(prompts.WALKIN_REFERRED))
-        else:  # cancelled elsewhere
+        else:  # cancelled elsewhere (staff, another kiosk): say so rather than wait forever
             self._timer.stop()
             self.state = WalkInState.EDITING
+            self._ticket = None
+            self._request_id = ""
+            log.warning("walk-in request was cancelled elsewhere")
+            self.failed.emit(KioskError(prompts.TASK_FAILED))
 
     def _admit(self, ticket: ApprovalTicket) -> None:
         from kiosk.platform.api import CheckInRequest
@@ -326,12 +488,37 @@ class WalkInFlow(QObject):
             self.state = WalkInState.DONE
             log.info("walk-in visitor checked in")
             self._checkin.announce_admitted(visit, None)
+            self._attach_photo(visit.id, actor)
 
         def failed(exc: BaseException) -> None:
             self.state = WalkInState.WAITING
             self._fail(exc)
 
         self._tasks.run(lambda: self._platform().check_in(request, actor=actor), done, failed)
+
+    def _attach_photo(self, visit_id: str, actor: Actor) -> None:
+        """Hand the photo to the platform (if it keeps photos) and let go of it."""
+        jpeg, self._photo = self._photo, None
+        if jpeg is None:
+            return
+
+        def work() -> bool:
+            # Not part of the Platform protocol: a platform without photos has no such call.
+            attach = getattr(self._platform(), "attach_visit_photo", None)
+            if attach is None:
+                return False
+            attach(visit_id, jpeg, actor=actor)
+            return True
+
+        def done(attached: bool) -> None:
+            if attached:
+                log.info("visitor photo attached")
+            else:
+                log.info("the platform keeps no visitor photos; photo dropped")
+
+        self._tasks.run(
+            work, done, lambda exc: log.warning("photo not attached: %s", type(exc).__name__)
+        )
 
     def _fail(self, exc: BaseException) -> None:
         from kiosk.platform.api import PlatformUnavailableError

@@ -44,7 +44,6 @@ import hmac
 import json
 import logging
 import math
-import os
 import re
 import secrets
 import unicodedata
@@ -166,6 +165,7 @@ from kiosk.store.models import (
 )
 from kiosk.store.models import Visit as VisitRow
 from kiosk.store.outbox import add_event
+from kiosk.store.photos import photo_context, write_durably
 from kiosk.store.types import ensure_utc, utc_now
 
 __all__ = [
@@ -233,7 +233,6 @@ VISIT_PHONE_CONTEXT: Final = "visits.phone_enc"
 HEALTH_CONTEXT: Final = "health_records.value_enc"
 APPROVAL_NAME_CONTEXT: Final = "approvals.visitor_name_enc"
 APPROVAL_PHONE_CONTEXT: Final = "approvals.phone_enc"
-_PHOTO_CONTEXT: Final = "visit_photos.file"
 
 REFERRAL_SCREEN_ID: Final = "visitor_referred"
 """``screen_id`` of the help request that calls staff to a referred walk-in."""
@@ -359,43 +358,6 @@ def _token_content(token: str) -> PassContent:
     except (binascii.Error, ValueError):
         raise ValueError("a stored pass token is malformed") from None
     return decode_payload(payload)
-
-
-def _photo_context(visit_id: str) -> str:
-    # The visit id is part of the context: a photo file moved to another visit's row
-    # does not open.
-    return f"{_PHOTO_CONTEXT}:{visit_id}"
-
-
-def _write_durably(directory: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` to ``directory/name`` so that after return it survives a power cut:
-    a temporary file, fsync, rename into place, fsync of the directory."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    final = directory / name
-    temporary = directory / f".tmp-{name}"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temporary.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    try:
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    return final
 
 
 class LocalPlatform:
@@ -1670,10 +1632,10 @@ class LocalPlatform:
         with self._tx(write=False) as session:
             self._visit_here(session, key)
             self._check_actor(session, actor)
-        sealed = self._cipher.encrypt(bytes(jpeg), context=_photo_context(key))
+        sealed = self._cipher.encrypt(bytes(jpeg), context=photo_context(key))
         name = f"{secrets.token_hex(16)}.jpg.enc"
         try:
-            path = _write_durably(self._photos_dir, name, sealed)
+            path = write_durably(self._photos_dir, name, sealed)
         except OSError as exc:
             log.error("a visitor photo could not be written: %s", exc.strerror)
             raise PlatformUnavailableError("the photo could not be stored") from None
@@ -1731,7 +1693,7 @@ class LocalPlatform:
             log.warning("a visit photo file is missing")
             return None
         try:
-            return self._cipher.decrypt(sealed, context=_photo_context(key))
+            return self._cipher.decrypt(sealed, context=photo_context(key))
         except DecryptionError:
             log.error("a visit photo file does not open (altered, moved or an old key)")
             return None

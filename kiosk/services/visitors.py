@@ -55,6 +55,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
 class WrongCodeError(Exception):
     """A typed short code fails its check digit or finds nothing. Not a pass rejection:
     the visitor probably mistyped."""

@@ -7,9 +7,11 @@ from ui.screens import (
     attract,
     checkin,
     home,
+    invite,
     notices,
     resident_identify,
     volunteer_pin,
+    walkin,
 )
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "attract",
     "checkin",
     "home",
+    "invite",
     "notices",
     "resident_identify",
     "volunteer_pin",
+    "walkin",
 ]

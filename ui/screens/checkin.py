@@ -39,6 +39,8 @@ CHECKIN_CODE = "checkin_code"
 CHECKIN_CONFIRM = "checkin_confirm"
 CHECKIN_RESULT = "checkin_result"
 CHECKOUT = "checkout"
+#: The first walk-in screen (ui.screens.walkin.WALKIN_START), for 没有通行码.
+WALKIN_START = "walkin_host"
 
 #: Screens on which a pass or exit QR code read by the camera is acted on.
 SCAN_SCREENS = frozenset({"attract", "home", CHECKIN, CHECKIN_CODE, CHECKIN_RESULT, CHECKOUT})
@@ -66,8 +68,11 @@ class CheckInScreen(Screen):
         self.type_code.setObjectName("typeCodeButton")
         self.leaving = BigButton(variant="secondary")
         self.leaving.setObjectName("leavingButton")
+        self.walk_in = BigButton(variant="secondary")
+        self.walk_in.setObjectName("walkInButton")
         buttons = QHBoxLayout()
         buttons.addWidget(self.type_code)
+        buttons.addWidget(self.walk_in)
         buttons.addWidget(self.leaving)
         self._root.addWidget(self.camera, 1)
         self._root.addWidget(self.instruction)
@@ -75,6 +80,7 @@ class CheckInScreen(Screen):
         self._root.addLayout(buttons)
         self.type_code.clicked.connect(lambda: ctx.navigator.go(CHECKIN_CODE))
         self.leaving.clicked.connect(lambda: ctx.navigator.go(CHECKOUT))
+        self.walk_in.clicked.connect(self._walk_in)
         flow = ctx.checkin
         flow.checking.connect(self._on_checking)
         flow.preview_ready.connect(self._on_preview)
@@ -96,12 +102,17 @@ class CheckInScreen(Screen):
         )
         self.type_code.setText(self.tr("Type the code"))
         self.leaving.setText(self.tr("Leaving: sign out"))
+        self.walk_in.setText(self.tr("No pass? Register"))
 
     def on_enter(self, **params: object) -> None:
         self.status.clear()
 
     def on_leave(self) -> None:
         self.status.clear()
+
+    def _walk_in(self) -> None:
+        self.ctx.walkin.start()
+        self.ctx.navigator.go(WALKIN_START)
 
     def _on_checking(self) -> None:
         if self.ctx.navigator.current is self:

@@ -9,7 +9,6 @@ cards the way ``_wire_devices`` is to route them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -40,21 +39,12 @@ WANG_CARD = next(c for c in DEMO_CARDS if c.holder == "王秀兰")
 
 
 @pytest.fixture
-def flow(kiosk: Kiosk) -> Iterator[ResidentFlow]:
-    backend = kiosk.backend  # not the Kiosk: no reference cycle through ctx.extras
-    flow = ResidentFlow(
-        lambda: backend.services().platform,
-        kiosk.ctx.session,
-        kiosk.runner,
-        max_failures=kiosk.settings.admin.max_failures,
-        parent=kiosk.window,
-    )
-    kiosk.ctx.extras["resident"] = flow
-    # What _wire_devices is to do: a card that is not a volunteer's goes to the resident flow.
-    kiosk.ctx.volunteer.not_a_volunteer.connect(flow.card_presented)
-    yield flow
-    kiosk.ctx.volunteer.not_a_volunteer.disconnect(flow.card_presented)
-    kiosk.ctx.extras.pop("resident", None)
+def flow(kiosk: Kiosk) -> ResidentFlow:
+    """The app's resident flow, as ui/app.py wires it (cards that are not a volunteer's,
+    resident codes from the camera)."""
+    flow = kiosk.ctx.resident
+    assert isinstance(flow, ResidentFlow)
+    return flow
 
 
 @pytest.fixture

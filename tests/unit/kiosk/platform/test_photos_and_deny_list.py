@@ -24,8 +24,10 @@ from kiosk.platform.api import (
     new_id,
 )
 from kiosk.platform.local import MAX_PHOTO_BYTES, LocalPlatform
+from kiosk.security.crypto import FieldCipher
 from kiosk.store.db import Database
 from kiosk.store.models import AuditEvent, DenyListRow, VisitPhoto
+from kiosk.store.photos import photo_context, resolve_photo, write_durably
 from tests.unit.kiosk.platform.conftest import PlatformFactory
 
 KIOSK = Actor.system("kiosk")
@@ -189,6 +191,48 @@ def test_a_disk_that_cannot_write_is_reported_plainly(
     monkeypatch.undo()
     platform.attach_visit_photo(visit.id, JPEG, actor=KIOSK)  # works once there is room
     assert platform.visit_photo(visit.id) == JPEG
+
+
+def test_a_photo_file_is_sealed_under_its_visits_context(
+    platform: LocalPlatform, visit: Visit, photos: Path, cipher: FieldCipher
+) -> None:
+    """The helpers the key rotation shares with the platform (kiosk.store.photos)."""
+    platform.attach_visit_photo(visit.id, JPEG, actor=KIOSK)
+    (stored,) = list(photos.iterdir())
+    assert photo_context(visit.id) == f"visit_photos.file:{visit.id}"
+    assert cipher.decrypt(stored.read_bytes(), context=photo_context(visit.id)) == JPEG
+    assert resolve_photo(photos, stored.name) == stored.resolve()
+    for outside in ("../x.jpg.enc", "/etc/passwd", "", "."):
+        assert resolve_photo(photos, outside) is None
+
+
+def test_write_durably_replaces_a_file_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "photos"
+    path = write_durably(directory, "a.jpg.enc", b"old" * 100)
+    assert path == directory / "a.jpg.enc"
+    assert path.stat().st_mode & 0o077 == 0
+    real_write = os.write
+
+    def half_then_fail(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        write_durably(directory, "a.jpg.enc", b"new" * 100)
+    monkeypatch.undo()
+    assert [p.name for p in directory.iterdir()] == ["a.jpg.enc"]  # no temporary file left
+    assert path.read_bytes() == b"old" * 100
+
+    # A temporary file left by a crash blocks a write of that name, unless told to clear it.
+    (directory / ".tmp-a.jpg.enc").write_bytes(b"half")
+    with pytest.raises(FileExistsError):
+        write_durably(directory, "a.jpg.enc", b"new" * 100)
+    write_durably(directory, "a.jpg.enc", b"new" * 100, clear_stale=True)
+    assert [p.name for p in directory.iterdir()] == ["a.jpg.enc"]
+    assert path.read_bytes() == b"new" * 100
 
 
 def test_without_a_photos_directory_photos_are_not_offered(

@@ -14,11 +14,14 @@ from sqlalchemy import func, select
 from kiosk.cli import audit as audit_cli
 from kiosk.cli import keys as keys_cli
 from kiosk.cli import purge as purge_cli
-from kiosk.config import Settings, load_settings
+from kiosk.config import AdminConfig, Settings, load_settings
+from kiosk.platform.api import Actor
+from kiosk.platform.local import LocalPlatform
 from kiosk.security.crypto import FIELD_KEY_FILE, FieldCipher, load_keyring
 from kiosk.services.audit import AuditLog
+from kiosk.services.retention import PHOTOS_DIR
 from kiosk.store.db import Database
-from kiosk.store.models import AuditEvent, Visit
+from kiosk.store.models import AuditEvent, Visit, VisitPhoto
 from kiosk.store.types import utc_now
 from tests.unit.kiosk.services.fakes import FakeClock
 
@@ -241,3 +244,88 @@ def test_keys_status_and_rotate(db: Database, settings: Settings) -> None:
     assert f"  visits.visitor_name_enc: {new_id}: 3\n" in out
     assert _run(keys_cli.main, ["rotate", "--batch", "0"], settings)[0] == 2
     assert _run(keys_cli.main, ["spin"], settings)[0] == 2
+
+
+def _photo_platform(db: Database, settings: Settings, cipher: FieldCipher) -> LocalPlatform:
+    return LocalPlatform(
+        db,
+        audit=AuditLog(db),
+        cipher=cipher,
+        community_id="demo",
+        station_id="s",
+        lockout=AdminConfig(),
+        photos_dir=settings.data_path() / PHOTOS_DIR,
+    )
+
+
+def test_keys_rotate_reseals_the_visitor_photos(db: Database, settings: Settings) -> None:
+    keys = settings.data_path() / "keys"
+    cipher = FieldCipher.from_key_dir(keys)
+    jpegs: dict[str, bytes] = {}
+    with db.session() as session:
+        for n in range(2):
+            visit_id = str(uuid.uuid4())
+            session.add(
+                Visit(
+                    id=visit_id,
+                    station_id="s",
+                    kiosk_id="k",
+                    visitor_name_enc=cipher.encrypt_text("访客", context="visits.visitor_name_enc"),
+                    checked_in_at=utc_now(),
+                )
+            )
+            jpegs[visit_id] = b"\xff\xd8\xff\xe0" + bytes([n]) * 300 + b"\xff\xd9"
+    before = _photo_platform(db, settings, cipher)
+    for visit_id, jpeg in jpegs.items():
+        before.attach_visit_photo(visit_id, jpeg, actor=Actor.system())
+    old_id = f"{cipher.current_key_id:#04x}"
+    code, out, _ = _run(keys_cli.main, ["status"], settings)
+    assert code == 0
+    assert f"  visit_photos.file: {old_id}: 2\n" in out
+
+    code, out, err = _run(keys_cli.main, ["rotate"], settings)
+    assert code == 0, out + err
+    new_id = f"{load_keyring(keys).current_id:#04x}"
+    assert "  visit_photos: 2/2\n" in out
+    assert f"new key {new_id}; re-encrypted 2 values\n" in out
+    assert "re-sealed 2 photo files\n" in out
+    assert f"old key {old_id} retired\n" in out
+    after = _photo_platform(db, settings, FieldCipher(load_keyring(keys)))
+    for visit_id, jpeg in jpegs.items():
+        assert after.visit_photo(visit_id) == jpeg
+    code, out, _ = _run(keys_cli.main, ["status"], settings)
+    assert f"  visit_photos.file: {new_id}: 2\n" in out
+
+
+def test_keys_rotate_keeps_the_old_key_for_a_photo_it_cannot_open(
+    db: Database, settings: Settings
+) -> None:
+    keys = settings.data_path() / "keys"
+    cipher = FieldCipher.from_key_dir(keys)
+    visit_id = str(uuid.uuid4())
+    with db.session() as session:
+        session.add(
+            Visit(
+                id=visit_id,
+                station_id="s",
+                kiosk_id="k",
+                visitor_name_enc=cipher.encrypt_text("访客", context="visits.visitor_name_enc"),
+                checked_in_at=utc_now(),
+            )
+        )
+    _photo_platform(db, settings, cipher).attach_visit_photo(
+        visit_id, b"\xff\xd8\xff\xe0" + b"\x00" * 100, actor=Actor.system()
+    )
+    (stored,) = (settings.data_path() / PHOTOS_DIR).iterdir()
+    sealed = stored.read_bytes()
+    stored.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    with db.session(write=False) as session:
+        photo_id = session.scalar(select(VisitPhoto.id))
+    code, out, err = _run(keys_cli.main, ["rotate"], settings)
+    assert code == 1
+    assert f"error: visit_photos.file of row {photo_id} cannot be decrypted" in err
+    assert "the old key is kept" in err
+    assert visit_id not in err + out
+    assert (keys / f"{FIELD_KEY_FILE}.retiring").exists()
+    code, out, _ = _run(keys_cli.main, ["status"], settings)
+    assert f"retiring: {cipher.current_key_id:#04x}\n" in out

@@ -25,7 +25,6 @@ from tests.unit.ui.widgets.helpers import (
     ORIENTATIONS,
     Host,
     layout_problems,
-    work_around_pyside_refcounts,
 )
 from tests.unit.ui.widgets.zh_strings import DictTranslator
 from ui.widgets.choice_list import ChoiceList
@@ -163,7 +162,6 @@ def render_all(out: Path, lang: str = "zh_CN") -> list[str]:
 
 
 if __name__ == "__main__":
-    work_around_pyside_refcounts()
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp")
     found = render_all(target, "zh_CN") + render_all(target, "en")
     sys.stdout.write("\n".join(found) + ("\n" if found else "no problems\n"))
