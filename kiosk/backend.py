@@ -20,7 +20,7 @@ from kiosk.config import Settings
 
 if TYPE_CHECKING:
     from kiosk.platform.local import LocalPlatform
-    from kiosk.security.identity_tokens import IdentityVerifier
+    from kiosk.security.identity_tokens import IdentitySigner, IdentityVerifier
     from kiosk.security.passes import PassSigner, PassVerifier
     from kiosk.services.admin_auth import AdminAuth
     from kiosk.services.audit import AuditLog
@@ -51,6 +51,9 @@ class Services:
     pass_verifier: PassVerifier | None
     #: The station's pass signer (invitations), if this station holds the signing key.
     pass_signer: PassSigner | None = None
+    #: Signs resident/volunteer codes with the same key: the demo's stand-in for the
+    #: platform's phone app (simulator panel, tests). ``None`` without the signing key.
+    identity_signer: IdentitySigner | None = None
 
 
 class BackendError(RuntimeError):
@@ -74,6 +77,7 @@ class Backend:
         self._demo = demo
         self._lock = threading.Lock()
         self._services: Services | None = None
+        self._identity_signer: IdentitySigner | None = None
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +157,7 @@ class Backend:
             visitors=VisitorService(platform, verifier, audit=audit, kiosk_id=kiosk_id),
             pass_verifier=verifier,
             pass_signer=signer,
+            identity_signer=self._identity_signer,
         )
 
     def _pass_keys(
@@ -167,7 +172,7 @@ class Backend:
         """
         from pathlib import Path
 
-        from kiosk.security.identity_tokens import IdentityVerifier
+        from kiosk.security.identity_tokens import IdentitySigner, IdentityVerifier
         from kiosk.security.passes import (
             PassSigner,
             PassVerifier,
@@ -182,11 +187,13 @@ class Backend:
         signing = s.security.pass_signing_key
         if not signing and self._demo:
             key_dir = s.data_path() / "keys"
-            private = key_dir / DEMO_SIGNING_KEY_FILE
-            if not private.exists():
-                generate_keypair(private, key_dir / DEMO_PUBLIC_KEY_FILE)
-            signing = str(private)
-        signer = PassSigner(load_private_key(Path(signing))) if signing else None
+            demo_key = key_dir / DEMO_SIGNING_KEY_FILE
+            if not demo_key.exists():
+                generate_keypair(demo_key, key_dir / DEMO_PUBLIC_KEY_FILE)
+            signing = str(demo_key)
+        private = load_private_key(Path(signing)) if signing else None
+        signer = PassSigner(private) if private is not None else None
+        self._identity_signer = IdentitySigner(private) if private is not None else None
         if signer is not None and signer.key_id not in {key_id(k) for k in keys}:
             keys.append(signer.public_key())
         if not keys:

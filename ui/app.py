@@ -565,9 +565,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     def show_panel() -> None:
         if not args.simulate or args.quit_when_ready:
             return
-        from ui.dev.simulator_panel import SimulatorPanel
+        from ui.dev.simulator_panel import DemoVisitors, SimulatorPanel
 
-        panel.append(SimulatorPanel(kiosk.hub.devices))
+        backend = kiosk.backend
+        visitors = DemoVisitors(
+            backend.services,
+            lambda: kiosk.ctx.walkin.ticket,
+            community_id=settings.station.community_id,
+        )
+        panel.append(SimulatorPanel(kiosk.hub.devices, visitors=visitors))
         if not settings.display.fullscreen:
             panel[0].move(window.frameGeometry().right() + 16, window.frameGeometry().top())
         panel[0].show()

@@ -8,7 +8,9 @@ sees the results exactly as it would see real devices (through the DeviceHub).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,13 +32,88 @@ from kiosk.device_set import DeviceSet
 from kiosk.masking import mask_name
 from kiosk.store.demo import DEMO_CARDS
 
+if TYPE_CHECKING:
+    from kiosk.backend import Services
+
 log = logging.getLogger(__name__)
+
+
+class DemoVisitors:
+    """What the community platform's phone app would do, for demonstrations: passes a
+    resident sent, the app's resident and volunteer codes, and the host's answer to a
+    walk-in. Uses the station's (demo) signing key and the station database."""
+
+    def __init__(
+        self,
+        services: Callable[[], Services],
+        walkin_ticket: Callable[[], Any],
+        *,
+        community_id: str,
+    ) -> None:
+        self._services = services
+        self._ticket = walkin_ticket
+        self._community = community_id
+
+    def visitor_pass(self) -> str | None:
+        s = self._services()
+        if s.pass_signer is None:
+            return None
+        household = s.platform.find_households()[0]
+        return s.pass_signer.issue(
+            community_id=self._community,
+            household=household.code,
+            visitor_name="张三明",
+            valid_until=datetime.now(UTC) + timedelta(hours=4),
+        )
+
+    def identity_code(self, kind: str) -> str | None:
+        from sqlalchemy import select
+
+        from kiosk.security.identity_tokens import IdentityKind
+        from kiosk.store.models import Resident, Volunteer
+
+        s = self._services()
+        if s.identity_signer is None:
+            return None
+        model = Resident if kind == "resident" else Volunteer
+        with s.database.session(write=False) as session:
+            subject = session.scalar(select(model.id).order_by(model.id).limit(1))
+        if subject is None:
+            return None
+        return s.identity_signer.issue(IdentityKind(kind), subject, self._community)
+
+    def host_decides(self, approve: bool) -> str:
+        from sqlalchemy import select
+
+        from kiosk.platform.api import Actor
+        from kiosk.store.models import Resident
+
+        ticket = self._ticket()
+        if ticket is None:
+            return "no walk-in is waiting"
+        s = self._services()
+        with s.database.session(write=False) as session:
+            host = session.scalar(
+                select(Resident.id).where(Resident.household_id == ticket.host_household_id)
+            )
+        if host is None:
+            return "nobody lives there to answer"
+        decided = s.platform.decide_approval(
+            ticket.approval_id, approve, actor=Actor.resident(host)
+        )
+        return decided.state
 
 
 class SimulatorPanel(QWidget):
     """Buttons for every simulated device in ``devices``; real devices get no controls."""
 
-    def __init__(self, devices: DeviceSet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        devices: DeviceSet,
+        parent: QWidget | None = None,
+        *,
+        visitors: DemoVisitors | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Kiosk simulator panel")
         self.devices = devices
@@ -44,6 +121,8 @@ class SimulatorPanel(QWidget):
         self.status = QLabel("")
         if isinstance(devices.camera, SimulatedQrScanner):
             layout.addWidget(self._camera(devices.camera))
+            if visitors is not None:
+                layout.addWidget(self._visitors(devices.camera, visitors))
         if isinstance(devices.card_reader, SimulatedCardReader):
             layout.addWidget(self._cards(devices.card_reader))
         if isinstance(devices.printer, SimulatedReceiptPrinter):
@@ -79,6 +158,30 @@ class SimulatorPanel(QWidget):
         self._button(row, "Show QR", lambda: camera.show_qr(self.qr_text.text()))
         self._button(row, "Camera offline", camera.go_offline)
         self._button(row, "Camera back", camera.come_back)
+        return box
+
+    def _visitors(self, camera: SimulatedQrScanner, visitors: DemoVisitors) -> QGroupBox:
+        box = QGroupBox("Visitors and residents (demo platform)")
+        column = QVBoxLayout(box)
+        shows = QHBoxLayout()
+        column.addLayout(shows)
+
+        def show(text: str | None) -> str:
+            if text is None:
+                return "no signing key"
+            camera.reset_debounce()
+            camera.show_qr(text)
+            return "shown"
+
+        self._button(shows, "Show visitor pass", lambda: show(visitors.visitor_pass()))
+        self._button(shows, "Show resident code", lambda: show(visitors.identity_code("resident")))
+        self._button(
+            shows, "Show volunteer code", lambda: show(visitors.identity_code("volunteer"))
+        )
+        host = QHBoxLayout()
+        column.addLayout(host)
+        self._button(host, "Host approves walk-in", lambda: visitors.host_decides(True))
+        self._button(host, "Host refuses walk-in", lambda: visitors.host_decides(False))
         return box
 
     def _cards(self, reader: SimulatedCardReader) -> QGroupBox:

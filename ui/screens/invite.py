@@ -331,6 +331,10 @@ class InviteNameScreen(_InviteStep):
         finally:
             self._entering = False
 
+    def on_leave(self) -> None:
+        super().on_leave()
+        self.grid.titles.set_items([])  # they name the visitor ("王先生")
+
     def clear_personal_data(self) -> None:
         self._show_grid()
         super().clear_personal_data()
@@ -342,6 +346,8 @@ class InviteNameScreen(_InviteStep):
         self.refresh()
         self.grid.reset()  # announces the first question (unless entering)
         self.question.setText(self.question_text())
+        # The title buttons still say "王先生" after a reset: the name goes with them.
+        self.grid.titles.set_items([])
 
     def _on_step(self, _question: str) -> None:
         self.set_status("")

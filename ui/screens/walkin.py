@@ -477,6 +477,10 @@ class WalkInNameScreen(_WalkInStep):
         finally:
             self._entering = False
 
+    def on_leave(self) -> None:
+        super().on_leave()
+        self.grid.titles.set_items([])  # they name the visitor ("王先生")
+
     def clear_personal_data(self) -> None:
         self._show_grid()
         super().clear_personal_data()
@@ -490,6 +494,8 @@ class WalkInNameScreen(_WalkInStep):
         self.grid.show()
         self._refresh()
         self.grid.reset()  # announces the first question (unless entering)
+        # The title buttons still say "王先生" after a reset: the name goes with them.
+        self.grid.titles.set_items([])
 
     def _on_step(self, question: str) -> None:
         self.set_status("")

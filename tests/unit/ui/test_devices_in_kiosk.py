@@ -152,3 +152,61 @@ def test_refreshed_device_table_shows_each_row_once(running: Kiosk, qtbot: QtBot
     shown = [w for w in screen.card.findChildren(QLabel) if w.isVisibleTo(screen)]
     assert len(shown) == 3 * (len(screen._rows) + 1)  # header + one line a device
     assert sum(1 for w in shown if w.text() == "数据库") == 1
+
+
+@pytest.mark.gui
+def test_simulator_panel_plays_the_platform_app_for_demonstrations(
+    kiosk: Kiosk, qtbot: QtBot
+) -> None:
+    """The panel's visitor buttons: a pass a resident sent, the app's resident and volunteer
+    codes, and the host answering a walk-in; the kiosk reacts as to the real thing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.dev.simulator_panel import DemoVisitors, SimulatorPanel
+
+    kiosk.hub.start()
+    visitors = DemoVisitors(
+        kiosk.backend.services, lambda: kiosk.ctx.walkin.ticket, community_id="demo"
+    )
+    panel = SimulatorPanel(kiosk.hub.devices, visitors=visitors)
+    qtbot.addWidget(panel)
+    panel.show()
+    nav = kiosk.ctx.navigator
+
+    def press(name: str) -> None:
+        button = panel.findChild(QPushButton, name)
+        assert button is not None, name
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    kiosk.ctx.session.begin()
+    nav.home()
+    press("Show visitor pass")
+    assert nav.current is not None
+    assert nav.current.screen_id == "checkin_confirm"
+    kiosk.ctx.checkin.cancel()
+    nav.home()
+    press("Show resident code")
+    assert kiosk.ctx.session.resident is not None
+    nav.home()
+    press("Show volunteer code")
+    assert nav.current is not None
+    assert nav.current.screen_id == "volunteer_pin"
+    # A walk-in waiting for the host: the host's "yes" admits them and prints the slip.
+    nav.home()
+    walkin = kiosk.ctx.walkin
+    walkin.start()
+    household = kiosk.backend.services().platform.find_households()[0]
+    walkin.choose_household(household.household_id, household.label)
+    walkin.set_name("王先生")
+    walkin.set_reason("family")
+    walkin.submit()
+    assert walkin.ticket is not None
+    assert walkin.ticket.state == "pending"
+    press("Host approves walk-in")
+    walkin.poll()
+    assert nav.current is not None
+    assert nav.current.screen_id == "checkin_result"
+    printer = kiosk.hub.devices.printer
+    assert printer is not None
+    assert len(getattr(printer, "printed", [])) == 1

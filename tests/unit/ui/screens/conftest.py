@@ -8,12 +8,14 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.unit.ui.screens.zh_walkin import translator
+from tests.unit.ui.screens.zh_walkin import DictTranslator, translator
 
 
 @pytest.fixture(autouse=True)
-def walkin_chinese(qapp: QApplication) -> Iterator[None]:
+def walkin_chinese(qapp: QApplication) -> Iterator[DictTranslator]:
+    """Installed for every test; a test that switches language takes it out first (it
+    answers in Chinese whatever the language)."""
     table = translator()
     qapp.installTranslator(table)
-    yield
+    yield table
     qapp.removeTranslator(table)

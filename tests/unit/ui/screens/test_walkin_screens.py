@@ -15,6 +15,7 @@ from kiosk.platform.api import VISIT_REASONS, PlatformUnavailableError
 from kiosk.session import EndReason
 from tests.unit.ui.screens import helpers as h
 from tests.unit.ui.screens import render
+from tests.unit.ui.screens.zh_walkin import DictTranslator
 from ui.app import Kiosk
 from ui.context import ScreenContext
 from ui.screen import Screen
@@ -190,9 +191,7 @@ def test_waiting_for_an_unreachable_home_tells_the_visitor_to_call_a_volunteer(
     assert kiosk.ctx.walkin.state is WalkInState.WAITING
 
 
-def test_the_wait_shows_how_long_it_has_been(
-    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_wait_shows_how_long_it_has_been(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
     monkeypatch.setattr(wk.time, "monotonic", lambda: clock[0])
     kiosk.ctx.session.begin()
@@ -239,18 +238,24 @@ def test_the_end_of_the_visit_wipes_every_walk_in_screen(kiosk: Kiosk) -> None:
     assert phone.entry.digits() == ""
 
 
-def test_messages_follow_a_language_switch(kiosk: Kiosk) -> None:
+def test_messages_follow_a_language_switch(
+    kiosk: Kiosk, qapp: QApplication, walkin_chinese: DictTranslator
+) -> None:
     kiosk.ctx.session.begin()
     wait = h.walk_in_to_wait(kiosk)
     assert isinstance(wait, wk.WalkInWaitScreen)
+    qapp.removeTranslator(walkin_chinese)
     kiosk.ctx.language.toggle()
     QApplication.processEvents()
     assert wait.title_label.text() == "Waiting for the resident"
     assert wait.cancel.text() == "Cancel"
     assert wait.message.text().startswith("We have asked 3栋2单元501")
+    assert wait.summary.text() == "王先生"  # a name stays as it was given
+    qapp.installTranslator(walkin_chinese)
     kiosk.ctx.language.toggle()
     QApplication.processEvents()
     assert wait.cancel.text() == "取消"
+    assert wait.message.text() == prompts.WALKIN_WAITING.text(household="3栋2单元501")
 
 
 # ---------------------------------------------------------------- layout, every state
@@ -274,9 +279,7 @@ def scene_kiosk(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) ->
 @pytest.mark.parametrize(
     "scene_kiosk", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"], indirect=True
 )
-def test_every_state_fits_without_scrolling_or_cutting(
-    scene_kiosk: Kiosk, elderly: bool
-) -> None:
+def test_every_state_fits_without_scrolling_or_cutting(scene_kiosk: Kiosk, elderly: bool) -> None:
     """The audit sees each screen as entered; this walks every state in between (steps of the
     pickers, the other-surname panel, errors, the wait with 志愿者批准, results, the
     invitation) and applies its layout checks (items 1/2, 3, 9, 26) to each."""
