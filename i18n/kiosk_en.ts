@@ -265,6 +265,10 @@
       <source>Leaving: sign out</source>
       <translation>Leaving: sign out</translation>
     </message>
+    <message>
+      <source>No pass? Register</source>
+      <translation>No pass? Register</translation>
+    </message>
   </context>
   <context>
     <name>CheckOutScreen</name>
@@ -397,6 +401,14 @@
       <source>Scan a visitor pass</source>
       <translation>Scan a visitor pass</translation>
     </message>
+    <message>
+      <source>Invite a visitor</source>
+      <translation>Invite a visitor</translation>
+    </message>
+    <message>
+      <source>Print a pass for your visitor</source>
+      <translation>Print a pass for your visitor</translation>
+    </message>
   </context>
   <context>
     <name>HomeScreen</name>
@@ -458,6 +470,101 @@ This visit ends in {0} seconds.</translation>
     </message>
   </context>
   <context>
+    <name>InviteConfirmScreen</name>
+    <message>
+      <source>Please check the invitation</source>
+      <translation>Please check the invitation</translation>
+    </message>
+    <message>
+      <source>Visitor</source>
+      <translation>Visitor</translation>
+    </message>
+    <message>
+      <source>Your home</source>
+      <translation>Your home</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>When</translation>
+    </message>
+    <message>
+      <source>Change the time</source>
+      <translation>Change the time</translation>
+    </message>
+    <message>
+      <source>Change the name</source>
+      <translation>Change the name</translation>
+    </message>
+    <message>
+      <source>Print invitation</source>
+      <translation>Print invitation</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteDoneScreen</name>
+    <message>
+      <source>Your invitation</source>
+      <translation>Your invitation</translation>
+    </message>
+    <message>
+      <source>Print again</source>
+      <translation>Print again</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Pass code</source>
+      <translation>Pass code</translation>
+    </message>
+    <message>
+      <source>Please take the invitation.</source>
+      <translation>Please take the invitation.</translation>
+    </message>
+    <message>
+      <source>Printing the invitation…</source>
+      <translation>Printing the invitation…</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteNameScreen</name>
+    <message>
+      <source>Your visitor's name</source>
+      <translation>Your visitor's name</translation>
+    </message>
+    <message>
+      <source>Choose your visitor's surname</source>
+      <translation>Choose your visitor's surname</translation>
+    </message>
+    <message>
+      <source>How should we address your visitor?</source>
+      <translation>How should we address your visitor?</translation>
+    </message>
+    <message>
+      <source>Back to the surnames</source>
+      <translation>Back to the surnames</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteStep</name>
+    <message>
+      <source>Inviting to {household}</source>
+      <translation>Inviting to {household}</translation>
+    </message>
+    <message>
+      <source>Keep “{value}”</source>
+      <translation>Keep “{value}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteWhenScreen</name>
+    <message>
+      <source>Invite a visitor</source>
+      <translation>Invite a visitor</translation>
+    </message>
+  </context>
+  <context>
     <name>Keypad</name>
     <message>
       <source>Delete</source>
@@ -481,6 +588,122 @@ This visit ends in {0} seconds.</translation>
     <message>
       <source>OK, got it</source>
       <translation>OK, got it</translation>
+    </message>
+  </context>
+  <context>
+    <name>NameKeyboard</name>
+    <message>
+      <source>Previous page</source>
+      <extracomment>The longest syllable has six letters (zhuang, shuang, chuang). 间隔号, between the parts of a transcribed name (阿依古丽·买买提). Most candidates on a page (the layout may show fewer). Stacked only: the five actions in one row, or in two (long labels, narrow panel).</extracomment>
+      <translation>Previous page</translation>
+    </message>
+    <message>
+      <source>Next page</source>
+      <translation>Next page</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Clear</source>
+      <translation>Clear</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>Deleted</translation>
+    </message>
+    <message>
+      <source>Cleared</source>
+      <translation>Cleared</translation>
+    </message>
+    <message>
+      <source>At most {n} characters</source>
+      <translation>At most {n} characters</translation>
+    </message>
+    <message>
+      <source>Choose a character first</source>
+      <translation>Choose a character first</translation>
+    </message>
+    <message>
+      <source>No pinyin starts like this</source>
+      <translation>No pinyin starts like this</translation>
+    </message>
+    <message>
+      <source>The name is too long</source>
+      <translation>The name is too long</translation>
+    </message>
+    <message>
+      <source>Space</source>
+      <translation>Space</translation>
+    </message>
+    <message>
+      <source>Name dot</source>
+      <translation>Name dot</translation>
+    </message>
+    <message>
+      <source>Clear the name first</source>
+      <translation>Clear the name first</translation>
+    </message>
+    <message>
+      <source>English letters</source>
+      <translation>English letters</translation>
+    </message>
+    <message>
+      <source>Pinyin</source>
+      <translation>Pinyin</translation>
+    </message>
+    <message>
+      <source>Please type your name</source>
+      <translation>Please type your name</translation>
+    </message>
+    <message>
+      <source>At least {n} letters</source>
+      <translation>At least {n} letters</translation>
+    </message>
+    <message>
+      <source>At least {n} characters</source>
+      <translation>At least {n} characters</translation>
+    </message>
+    <message>
+      <source>Please check the name</source>
+      <translation>Please check the name</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>Type in pinyin</source>
+      <translation>Type in pinyin</translation>
+    </message>
+    <message>
+      <source>Type English letters</source>
+      <translation>Type English letters</translation>
+    </message>
+    <message>
+      <source>Dot ·</source>
+      <translation>Dot ·</translation>
+    </message>
+    <message>
+      <source>Touch a character</source>
+      <translation>Touch a character</translation>
+    </message>
+    <message>
+      <source>Type the letters</source>
+      <translation>Type the letters</translation>
+    </message>
+    <message>
+      <source>Type the pinyin</source>
+      <translation>Type the pinyin</translation>
     </message>
   </context>
   <context>
@@ -882,8 +1105,35 @@ This visit ends in {0} seconds.</translation>
     </message>
     <message>
       <source>The photo could not be taken. Touch Take photo to try again, or No photo to go on without one.</source>
-      <extracomment>The reasons a walk-in chooses from, in the order offered: the values of ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the platform (a test checks that the two agree). Forms of address the surname grid gives (王先生, 王女士). JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk needs no more; the platform takes at most 4 MiB).</extracomment>
       <translation>The photo could not be taken. Touch Take photo to try again, or No photo to go on without one.</translation>
+    </message>
+    <message>
+      <source>If your visitor's surname is not in the list, please call a volunteer, who will type the name for you.</source>
+      <translation>If your visitor's surname is not in the list, please call a volunteer, who will type the name for you.</translation>
+    </message>
+    <message>
+      <source>Making the pass. One moment please.</source>
+      <translation>Making the pass. One moment please.</translation>
+    </message>
+    <message>
+      <source>For the safety of the community, a photo will be taken. It is kept for {days} days and then deleted automatically. You may touch No photo: you can still register.</source>
+      <translation>For the safety of the community, a photo will be taken. It is kept for {days} days and then deleted automatically. You may touch No photo: you can still register.</translation>
+    </message>
+    <message>
+      <source>If your surname is not in the list, touch Type the full name, or call a volunteer to help you.</source>
+      <translation>If your surname is not in the list, touch Type the full name, or call a volunteer to help you.</translation>
+    </message>
+    <message>
+      <source>Asking the resident. One moment please.</source>
+      <translation>Asking the resident. One moment please.</translation>
+    </message>
+    <message>
+      <source>This home cannot be asked by phone. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</source>
+      <translation>This home cannot be asked by phone. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</translation>
+    </message>
+    <message>
+      <source>The resident has not answered. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</source>
+      <translation>The resident has not answered. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</translation>
     </message>
   </context>
   <context>
@@ -1142,6 +1392,151 @@ This visit ends in {0} seconds.</translation>
     <message>
       <source>Volunteer sign-in</source>
       <translation>Volunteer sign-in</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInFullNameScreen</name>
+    <message>
+      <source>Type the pinyin of each character of your name, then touch the character. For a name in English letters, touch English first.</source>
+      <extracomment>The next step of the walk-in (ui/screens/walkin.py).</extracomment>
+      <translation>Type the pinyin of each character of your name, then touch the character. For a name in English letters, touch English first.</translation>
+    </message>
+    <message>
+      <source>Type your name</source>
+      <translation>Type your name</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInHostScreen</name>
+    <message>
+      <source>Who are you visiting?</source>
+      <translation>Who are you visiting?</translation>
+    </message>
+    <message>
+      <source>Try again</source>
+      <translation>Try again</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInNameScreen</name>
+    <message>
+      <source>Your name</source>
+      <translation>Your name</translation>
+    </message>
+    <message>
+      <source>Type the full name</source>
+      <translation>Type the full name</translation>
+    </message>
+    <message>
+      <source>Back to the surnames</source>
+      <translation>Back to the surnames</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInPhoneScreen</name>
+    <message>
+      <source>Your mobile number</source>
+      <translation>Your mobile number</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInPhotoScreen</name>
+    <message>
+      <source>Photo for the visitor record</source>
+      <translation>Photo for the visitor record</translation>
+    </message>
+    <message>
+      <source>Take photo</source>
+      <translation>Take photo</translation>
+    </message>
+    <message>
+      <source>No photo</source>
+      <translation>No photo</translation>
+    </message>
+    <message>
+      <source>The camera is not working. Please touch No photo to go on.</source>
+      <translation>The camera is not working. Please touch No photo to go on.</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInReasonScreen</name>
+    <message>
+      <source>Reason for the visit</source>
+      <translation>Reason for the visit</translation>
+    </message>
+    <message>
+      <source>Visiting family</source>
+      <translation>Visiting family</translation>
+    </message>
+    <message>
+      <source>Visiting friends</source>
+      <translation>Visiting friends</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>Delivery</translation>
+    </message>
+    <message>
+      <source>Repair</source>
+      <translation>Repair</translation>
+    </message>
+    <message>
+      <source>Housekeeping</source>
+      <translation>Housekeeping</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Other</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInResultScreen</name>
+    <message>
+      <source>Visitor registration</source>
+      <translation>Visitor registration</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInStep</name>
+    <message>
+      <source>Visiting {household}</source>
+      <extracomment>What ``summary`` shows: any of "household", "name", "phone".</extracomment>
+      <translation>Visiting {household}</translation>
+    </message>
+    <message>
+      <source>Keep “{value}”</source>
+      <translation>Keep “{value}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInWaitScreen</name>
+    <message>
+      <source>Waiting for the resident</source>
+      <translation>Waiting for the resident</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Approve as volunteer</source>
+      <translation>Approve as volunteer</translation>
+    </message>
+    <message>
+      <source>Try again</source>
+      <translation>Try again</translation>
+    </message>
+    <message>
+      <source>Waiting for {seconds} s</source>
+      <translation>Waiting for {seconds} s</translation>
+    </message>
+    <message>
+      <source>Waiting for {minutes} min {seconds} s</source>
+      <translation>Waiting for {minutes} min {seconds} s</translation>
     </message>
   </context>
 </TS>

@@ -265,6 +265,10 @@
       <source>Leaving: sign out</source>
       <translation>离开登记</translation>
     </message>
+    <message>
+      <source>No pass? Register</source>
+      <translation>没有通行码</translation>
+    </message>
   </context>
   <context>
     <name>CheckOutScreen</name>
@@ -397,6 +401,14 @@
       <source>Scan a visitor pass</source>
       <translation>扫描访客通行码</translation>
     </message>
+    <message>
+      <source>Invite a visitor</source>
+      <translation>邀请访客</translation>
+    </message>
+    <message>
+      <source>Print a pass for your visitor</source>
+      <translation>为访客打印通行码</translation>
+    </message>
   </context>
   <context>
     <name>HomeScreen</name>
@@ -458,6 +470,101 @@ This visit ends in {0} seconds.</source>
     </message>
   </context>
   <context>
+    <name>InviteConfirmScreen</name>
+    <message>
+      <source>Please check the invitation</source>
+      <translation>请核对邀请信息</translation>
+    </message>
+    <message>
+      <source>Visitor</source>
+      <translation>访客</translation>
+    </message>
+    <message>
+      <source>Your home</source>
+      <translation>您的住址</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>来访时间</translation>
+    </message>
+    <message>
+      <source>Change the time</source>
+      <translation>修改时间</translation>
+    </message>
+    <message>
+      <source>Change the name</source>
+      <translation>修改称呼</translation>
+    </message>
+    <message>
+      <source>Print invitation</source>
+      <translation>打印邀请函</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteDoneScreen</name>
+    <message>
+      <source>Your invitation</source>
+      <translation>邀请函</translation>
+    </message>
+    <message>
+      <source>Print again</source>
+      <translation>重新打印</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <source>Pass code</source>
+      <translation>通行短码</translation>
+    </message>
+    <message>
+      <source>Please take the invitation.</source>
+      <translation>请取走邀请函。</translation>
+    </message>
+    <message>
+      <source>Printing the invitation…</source>
+      <translation>正在打印邀请函…</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteNameScreen</name>
+    <message>
+      <source>Your visitor's name</source>
+      <translation>访客称呼</translation>
+    </message>
+    <message>
+      <source>Choose your visitor's surname</source>
+      <translation>请选择访客的姓氏</translation>
+    </message>
+    <message>
+      <source>How should we address your visitor?</source>
+      <translation>请选择对访客的称呼</translation>
+    </message>
+    <message>
+      <source>Back to the surnames</source>
+      <translation>返回选择姓氏</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteStep</name>
+    <message>
+      <source>Inviting to {household}</source>
+      <translation>邀请访客到 {household}</translation>
+    </message>
+    <message>
+      <source>Keep “{value}”</source>
+      <translation>继续使用“{value}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>InviteWhenScreen</name>
+    <message>
+      <source>Invite a visitor</source>
+      <translation>邀请访客</translation>
+    </message>
+  </context>
+  <context>
     <name>Keypad</name>
     <message>
       <source>Delete</source>
@@ -481,6 +588,122 @@ This visit ends in {0} seconds.</source>
     <message>
       <source>OK, got it</source>
       <translation>知道了</translation>
+    </message>
+  </context>
+  <context>
+    <name>NameKeyboard</name>
+    <message>
+      <source>Previous page</source>
+      <extracomment>The longest syllable has six letters (zhuang, shuang, chuang). 间隔号, between the parts of a transcribed name (阿依古丽·买买提). Most candidates on a page (the layout may show fewer). Stacked only: the five actions in one row, or in two (long labels, narrow panel).</extracomment>
+      <translation>上一页</translation>
+    </message>
+    <message>
+      <source>Next page</source>
+      <translation>下一页</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Clear</source>
+      <translation>清空</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>已删除</translation>
+    </message>
+    <message>
+      <source>Cleared</source>
+      <translation>已清空</translation>
+    </message>
+    <message>
+      <source>At most {n} characters</source>
+      <translation>最多{n}个字</translation>
+    </message>
+    <message>
+      <source>Choose a character first</source>
+      <translation>请先点选汉字</translation>
+    </message>
+    <message>
+      <source>No pinyin starts like this</source>
+      <translation>没有这样的拼音</translation>
+    </message>
+    <message>
+      <source>The name is too long</source>
+      <translation>姓名太长了</translation>
+    </message>
+    <message>
+      <source>Space</source>
+      <translation>空格</translation>
+    </message>
+    <message>
+      <source>Name dot</source>
+      <translation>间隔号</translation>
+    </message>
+    <message>
+      <source>Clear the name first</source>
+      <translation>请先清空姓名</translation>
+    </message>
+    <message>
+      <source>English letters</source>
+      <translation>英文字母</translation>
+    </message>
+    <message>
+      <source>Pinyin</source>
+      <translation>拼音</translation>
+    </message>
+    <message>
+      <source>Please type your name</source>
+      <translation>请输入姓名</translation>
+    </message>
+    <message>
+      <source>At least {n} letters</source>
+      <translation>至少{n}个字母</translation>
+    </message>
+    <message>
+      <source>At least {n} characters</source>
+      <translation>至少{n}个字</translation>
+    </message>
+    <message>
+      <source>Please check the name</source>
+      <translation>请核对姓名</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>英文</translation>
+    </message>
+    <message>
+      <source>Type in pinyin</source>
+      <translation>改用拼音输入</translation>
+    </message>
+    <message>
+      <source>Type English letters</source>
+      <translation>改用英文字母输入</translation>
+    </message>
+    <message>
+      <source>Dot ·</source>
+      <translation>间隔号·</translation>
+    </message>
+    <message>
+      <source>Touch a character</source>
+      <translation>请点选汉字</translation>
+    </message>
+    <message>
+      <source>Type the letters</source>
+      <translation>请输入字母</translation>
+    </message>
+    <message>
+      <source>Type the pinyin</source>
+      <translation>请输入拼音</translation>
     </message>
   </context>
   <context>
@@ -882,8 +1105,35 @@ This visit ends in {0} seconds.</source>
     </message>
     <message>
       <source>The photo could not be taken. Touch Take photo to try again, or No photo to go on without one.</source>
-      <extracomment>The reasons a walk-in chooses from, in the order offered: the values of ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the platform (a test checks that the two agree). Forms of address the surname grid gives (王先生, 王女士). JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk needs no more; the platform takes at most 4 MiB).</extracomment>
-      <translation type="unfinished" />
+      <translation>照片没有拍成功。请点「拍照」再试一次，或点「不拍照」继续登记。</translation>
+    </message>
+    <message>
+      <source>If your visitor's surname is not in the list, please call a volunteer, who will type the name for you.</source>
+      <translation>如果列表中没有访客的姓氏，请呼叫志愿者帮您输入。</translation>
+    </message>
+    <message>
+      <source>Making the pass. One moment please.</source>
+      <translation>正在生成通行码，请稍候。</translation>
+    </message>
+    <message>
+      <source>For the safety of the community, a photo will be taken. It is kept for {days} days and then deleted automatically. You may touch No photo: you can still register.</source>
+      <translation>为了社区安全，将拍摄一张照片，保存{days}天后自动删除。您也可以点「不拍照」，照样可以登记。</translation>
+    </message>
+    <message>
+      <source>If your surname is not in the list, touch Type the full name, or call a volunteer to help you.</source>
+      <translation>如果列表中没有您的姓氏，请点「输入全名」，或呼叫志愿者帮忙。</translation>
+    </message>
+    <message>
+      <source>Asking the resident. One moment please.</source>
+      <translation>正在通知住户，请稍候。</translation>
+    </message>
+    <message>
+      <source>This home cannot be asked by phone. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</source>
+      <translation>这一户无法通过手机确认。请志愿者与访客核实后，点「志愿者批准」。</translation>
+    </message>
+    <message>
+      <source>The resident has not answered. Volunteer: please check the visit with the visitor, then touch Approve as volunteer.</source>
+      <translation>住户暂未回复。请志愿者与访客核实后，点「志愿者批准」。</translation>
     </message>
   </context>
   <context>
@@ -1142,6 +1392,151 @@ This visit ends in {0} seconds.</source>
     <message>
       <source>Volunteer sign-in</source>
       <translation>志愿者登录</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInFullNameScreen</name>
+    <message>
+      <source>Type the pinyin of each character of your name, then touch the character. For a name in English letters, touch English first.</source>
+      <extracomment>The next step of the walk-in (ui/screens/walkin.py).</extracomment>
+      <translation>请逐字输入姓名的拼音，再点选对应的汉字。外文姓名请先点“英文”。</translation>
+    </message>
+    <message>
+      <source>Type your name</source>
+      <translation>输入姓名</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInHostScreen</name>
+    <message>
+      <source>Who are you visiting?</source>
+      <translation>您要拜访哪一户？</translation>
+    </message>
+    <message>
+      <source>Try again</source>
+      <translation>重试</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInNameScreen</name>
+    <message>
+      <source>Your name</source>
+      <translation>您的称呼</translation>
+    </message>
+    <message>
+      <source>Type the full name</source>
+      <translation>输入全名</translation>
+    </message>
+    <message>
+      <source>Back to the surnames</source>
+      <translation>返回选择姓氏</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInPhoneScreen</name>
+    <message>
+      <source>Your mobile number</source>
+      <translation>您的手机号码</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInPhotoScreen</name>
+    <message>
+      <source>Photo for the visitor record</source>
+      <translation>拍照登记</translation>
+    </message>
+    <message>
+      <source>Take photo</source>
+      <translation>拍照</translation>
+    </message>
+    <message>
+      <source>No photo</source>
+      <translation>不拍照</translation>
+    </message>
+    <message>
+      <source>The camera is not working. Please touch No photo to go on.</source>
+      <translation>摄像头暂时无法使用，请点「不拍照」继续。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInReasonScreen</name>
+    <message>
+      <source>Reason for the visit</source>
+      <translation>来访事由</translation>
+    </message>
+    <message>
+      <source>Visiting family</source>
+      <translation>探亲</translation>
+    </message>
+    <message>
+      <source>Visiting friends</source>
+      <translation>访友</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>快递外卖</translation>
+    </message>
+    <message>
+      <source>Repair</source>
+      <translation>维修</translation>
+    </message>
+    <message>
+      <source>Housekeeping</source>
+      <translation>家政</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInResultScreen</name>
+    <message>
+      <source>Visitor registration</source>
+      <translation>访客登记</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInStep</name>
+    <message>
+      <source>Visiting {household}</source>
+      <extracomment>What ``summary`` shows: any of "household", "name", "phone".</extracomment>
+      <translation>拜访 {household}</translation>
+    </message>
+    <message>
+      <source>Keep “{value}”</source>
+      <translation>继续使用“{value}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkInWaitScreen</name>
+    <message>
+      <source>Waiting for the resident</source>
+      <translation>等待住户确认</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Approve as volunteer</source>
+      <translation>志愿者批准</translation>
+    </message>
+    <message>
+      <source>Try again</source>
+      <translation>重试</translation>
+    </message>
+    <message>
+      <source>Waiting for {seconds} s</source>
+      <translation>已等待 {seconds} 秒</translation>
+    </message>
+    <message>
+      <source>Waiting for {minutes} min {seconds} s</source>
+      <translation>已等待 {minutes} 分 {seconds} 秒</translation>
     </message>
   </context>
 </TS>

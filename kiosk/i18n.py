@@ -93,3 +93,12 @@ class LanguageService(QObject):
 
     def reset(self) -> None:
         self.set_language(self._default)
+
+    def uninstall(self) -> None:
+        """Take this service's translator out of the application (shut-down; tests that
+        build several kiosks in one process). The language is forgotten: the next
+        ``set_language`` installs a translator again."""
+        if self._translator is not None and QCoreApplication.instance() is not None:
+            QCoreApplication.removeTranslator(self._translator)
+        self._translator = None
+        self._current = ""

@@ -90,9 +90,10 @@ class InviteFlow(QObject):
         self._last: tuple[IssuedPass, Receipt] | None = None
         # Answers that arrive after a reset belong to a visit that is over.
         self._generation = 0
-        session.ended.connect(lambda _r: self.reset())
-        # The draft is the identified resident's: another resident starts afresh.
-        session.resident_changed.connect(lambda _r: self.reset())
+        # The draft is the identified resident's: another resident starts afresh. (Bound
+        # methods, not lambdas: the session would keep a lambda, and with it this flow.)
+        session.ended.connect(self._on_session_changed)
+        session.resident_changed.connect(self._on_session_changed)
 
     @property
     def busy(self) -> bool:
@@ -179,6 +180,9 @@ class InviteFlow(QObject):
         self.visitor_name = ""
         self._request_id = ""
         self._last = None
+
+    def _on_session_changed(self, _arg: object) -> None:
+        self.reset()
 
     def _print_slip(self, issued: IssuedPass) -> None:
         try:

@@ -49,13 +49,13 @@ log = logging.getLogger(__name__)
 
 POLL_S = 3.0
 
-#: The reasons a walk-in chooses from, in the order offered: the values of
-#: ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the
-#: platform (a test checks that the two agree).
+# The reasons a walk-in chooses from, in the order offered: the values of
+# ``kiosk.platform.api.VISIT_REASONS``, repeated here so screens need not import the
+# platform (a test checks that the two agree).
 REASONS: Final = ("family", "friend", "delivery", "repair", "housekeeping", "other")
 
-#: JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk
-#: needs no more; the platform takes at most 4 MiB).
+# JPEG quality of a visitor photo, and its longest side in pixels (a face at the kiosk
+# needs no more; the platform takes at most 4 MiB).
 PHOTO_QUALITY = 85
 PHOTO_MAX_SIDE = 1280
 
@@ -183,7 +183,9 @@ class WalkInFlow(QObject):
         # Answers that arrive after a reset (a photo being encoded) belong to no one.
         self._generation = 0
         self.state = WalkInState.EDITING
-        session.ended.connect(lambda _r: self.reset())
+        # Bound methods, not lambdas: a lambda kept by the session would keep this flow alive
+        # with it (a cycle through Qt that the garbage collector cannot see).
+        session.ended.connect(self._on_session_ended)
         session.volunteer_changed.connect(self._on_volunteer_changed)
 
     # ------------------------------------------------------------------ the draft
@@ -379,6 +381,9 @@ class WalkInFlow(QObject):
         self.state = WalkInState.EDITING
 
     # ------------------------------------------------------------------ internals
+
+    def _on_session_ended(self, _reason: object) -> None:
+        self.reset()
 
     def _current(self, fn: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
         """``fn``, or nothing if the walk-in was cancelled or reset before the answer came."""

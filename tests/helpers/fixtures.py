@@ -65,6 +65,7 @@ def kiosk(
     yield k
     k.ctx.voice.shutdown()
     k.ctx.language.reset()
+    k.ctx.language.uninstall()
     k.window._allow_close = True
     k.window.close()
     k.window.deleteLater()

@@ -38,6 +38,7 @@ def live_kiosk(
     qtbot.waitExposed(k.window)
     yield k
     k.ctx.language.reset()
+    k.ctx.language.uninstall()
     k.shutdown()
 
 

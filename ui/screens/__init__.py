@@ -12,6 +12,7 @@ from ui.screens import (
     resident_identify,
     volunteer_pin,
     walkin,
+    walkin_fullname,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "resident_identify",
     "volunteer_pin",
     "walkin",
+    "walkin_fullname",
 ]

@@ -10,7 +10,7 @@ the scan happened (a pass scanned on the home screen goes straight to the confir
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -39,7 +39,7 @@ CHECKIN_CODE = "checkin_code"
 CHECKIN_CONFIRM = "checkin_confirm"
 CHECKIN_RESULT = "checkin_result"
 CHECKOUT = "checkout"
-#: The first walk-in screen (ui.screens.walkin.WALKIN_START), for 没有通行码.
+# The first walk-in screen (ui.screens.walkin.WALKIN_START), for 没有通行码.
 WALKIN_START = "walkin_host"
 
 #: Screens on which a pass or exit QR code read by the camera is acted on.
@@ -60,6 +60,10 @@ class CheckInScreen(Screen):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.camera = CameraView(ctx.camera_frames)
+        # The preview takes the room that is left: a live frame must never push the
+        # buttons below the fold (large text, 长辈模式).
+        self.camera.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.camera.setMinimumHeight(120)
         self.instruction = plain_label(role="body")
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.status = plain_label(role="status-ok")

@@ -34,8 +34,8 @@ from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
 from ui.context import ScreenContext
 from ui.registry import Feature, register_feature, register_screen
 from ui.screen import Screen, plain_label
-from ui.screens.walkin import ActionRow
-from ui.widgets.big_button import BigButton
+from ui.screens.walkin import ActionRow, mark_data
+from ui.widgets.choice_list import ChoiceButton
 from ui.widgets.surname_grid import SurnameGrid
 from ui.widgets.time_window_picker import DEFAULT_WINDOWS, TimeWindow, TimeWindowPicker
 
@@ -43,10 +43,10 @@ INVITE_WHEN = "invite_when"
 INVITE_NAME = "invite_name"
 INVITE_CONFIRM = "invite_confirm"
 INVITE_DONE = "invite_done"
-#: The resident identification screen (ui.screens.resident_identify); ``then=`` continues.
+# The resident identification screen (ui.screens.resident_identify); ``then=`` continues.
 RESIDENT_IDENTIFY = "resident_identify"
 
-#: The parts of a day offered for a visit.
+# The parts of a day offered for a visit.
 INVITE_WINDOWS: Sequence[TimeWindow] = DEFAULT_WINDOWS
 
 register_feature(
@@ -102,7 +102,7 @@ class _InviteStep(Screen):
         self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.status.setProperty("kiosk_status", True)
         self.status.hide()
-        self.keep = BigButton(variant="secondary")
+        self.keep = ChoiceButton(variant="secondary")
         self.keep.setObjectName("keepButton")
         self.keep.hide()
         self.keep.clicked.connect(self._on_keep)
@@ -270,7 +270,7 @@ class InviteNameScreen(_InviteStep):
         self.other_message = plain_label(role="heading")
         self.other_message.setObjectName("otherSurnameMessage")
         self.other_message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.back_to_list = BigButton(variant="secondary")
+        self.back_to_list = ChoiceButton(variant="secondary")
         self.back_to_list.setObjectName("backToSurnames")
         self.other_actions = ActionRow()
         self.other_actions.add(self.back_to_list)
@@ -314,6 +314,7 @@ class InviteNameScreen(_InviteStep):
     def apply_metrics(self, gap: int) -> None:
         super().apply_metrics(gap)
         self.grid.apply_theme(self.ctx.theme)
+        mark_data(self.grid.pages, True)  # surnames: the same in every language
         layout = self.other_panel.layout()
         assert layout is not None
         layout.setSpacing(gap * 3)
@@ -374,7 +375,7 @@ class InviteNameScreen(_InviteStep):
 
 def _row(layout: QGridLayout, row: int, caption: QLabel, value: QLabel) -> None:
     value.setProperty("data_text", True)
-    layout.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     layout.addWidget(value, row, 1)
 
 
@@ -403,11 +404,11 @@ class InviteConfirmScreen(_InviteStep):
         _row(grid, 1, self.home_caption, self.home)
         _row(grid, 2, self.when_caption, self.when)
         grid.setColumnStretch(1, 1)
-        self.change_time = BigButton(variant="secondary")
+        self.change_time = ChoiceButton(variant="secondary")
         self.change_time.setObjectName("changeTimeButton")
-        self.change_name = BigButton(variant="secondary")
+        self.change_name = ChoiceButton(variant="secondary")
         self.change_name.setObjectName("changeNameButton")
-        self.print_button = BigButton(variant="primary", primary=True)
+        self.print_button = ChoiceButton(variant="primary", primary=True)
         self.print_button.setObjectName("printInvitationButton")
         self.action_row.insert(0, self.change_time)
         self.action_row.insert(1, self.change_name)
@@ -528,9 +529,9 @@ class InviteDoneScreen(Screen):
         self.slip_status.setObjectName("inviteSlipStatus")
         self.slip_status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.slip_status.setProperty("kiosk_status", True)
-        self.reprint = BigButton(variant="secondary")
+        self.reprint = ChoiceButton(variant="secondary")
         self.reprint.setObjectName("reprintInvitationButton")
-        self.done = BigButton(variant="primary", primary=True)
+        self.done = ChoiceButton(variant="primary", primary=True)
         self.done.setObjectName("inviteDoneButton")
         self._buttons = ActionRow()
         self._buttons.add(self.reprint, self.done)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar, Protocol
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -40,9 +41,8 @@ from ui import navigator as nav
 from ui.context import ScreenContext
 from ui.registry import register_screen
 from ui.screen import Screen, plain_label
-from ui.widgets.big_button import BigButton
 from ui.widgets.camera_view import CameraView
-from ui.widgets.choice_list import ChoiceList
+from ui.widgets.choice_list import ChoiceButton, ChoiceList, ChoicePages
 from ui.widgets.household_picker import HouseholdOption, HouseholdPicker
 from ui.widgets.phone_entry import PhoneEntry
 from ui.widgets.surname_grid import SurnameGrid
@@ -54,14 +54,14 @@ WALKIN_REASON = "walkin_reason"
 WALKIN_PHOTO = "walkin_photo"
 WALKIN_WAIT = "walkin_wait"
 WALKIN_RESULT = "walkin_result"
-#: The full-name keyboard, built elsewhere; offered after 其他姓氏 when it is registered.
+# The full-name keyboard, built elsewhere; offered after 其他姓氏 when it is registered.
 WALKIN_FULLNAME = "walkin_fullname"
-#: Where the check-in screen's 没有通行码 leads.
+# Where the check-in screen's 没有通行码 leads.
 WALKIN_START = WALKIN_HOST
 
-#: The steps before the wait: the answer to the request moves the visitor on from these.
+# The steps before the wait: the answer to the request moves the visitor on from these.
 EDIT_SCREENS = frozenset({WALKIN_HOST, WALKIN_NAME, WALKIN_PHONE, WALKIN_REASON, WALKIN_PHOTO})
-#: Screens the visitor may go to while waiting without withdrawing the request.
+# Screens the visitor may go to while waiting without withdrawing the request.
 _WAIT_KEEPS = frozenset({WALKIN_WAIT, WALKIN_RESULT, "volunteer_pin", "checkin_result"})
 
 # NOTE: each literal is wrapped in QT_TRANSLATE_NOOP at its definition so lupdate sees it.
@@ -71,6 +71,14 @@ WALKIN_PHOTO_NOTICE = Prompt(
         "Prompt",
         "For the safety of the community, a photo will be taken. It is kept for {days} days "
         "and then deleted automatically. You may touch No photo: you can still register.",
+    ),
+)
+WALKIN_OTHER_SURNAME_TYPE = Prompt(
+    "Prompt",
+    QT_TRANSLATE_NOOP(
+        "Prompt",
+        "If your surname is not in the list, touch Type the full name, "
+        "or call a volunteer to help you.",
     ),
 )
 WALKIN_ASKING = Prompt(
@@ -104,6 +112,13 @@ class _Home(Protocol):
     unit: str
     room: str
     label: str
+
+
+def mark_data(pages: ChoicePages, is_data: bool) -> None:
+    """Tag the choice buttons as showing data (a surname, a building's name: the same in every
+    language) or interface text (2单元 / Unit 2), for the translation checks."""
+    for button in pages.buttons:
+        button.setProperty("data_text", is_data)
 
 
 def _restyle(label: QLabel) -> None:
@@ -155,6 +170,8 @@ class ActionRow(QWidget):
 
     def arrange(self) -> None:
         self._pending = False
+        # A button deleted with its screen (the end of the kiosk) is dropped.
+        self._buttons = [b for b in self._buttons if shiboken6.isValid(b)]
         visible = [b for b in self._buttons if not b.isHidden()]
         gap = max(0, self._grid.spacing())
         width = self.width() if self.width() > 1 else None
@@ -193,7 +210,8 @@ class ActionRow(QWidget):
         ):
             self._pending = True
             self._shape = ((), 0)
-            QTimer.singleShot(0, self.arrange)
+            # With this row as the context: no call once it is gone.
+            QTimer.singleShot(0, self, self.arrange)
         return False
 
 
@@ -226,7 +244,7 @@ class _WalkInStep(Screen):
         self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.status.setProperty("kiosk_status", True)
         self.status.hide()
-        self.keep = BigButton(variant="secondary")
+        self.keep = ChoiceButton(variant="secondary")
         self.keep.setObjectName("keepButton")
         self.keep.hide()
         self.keep.clicked.connect(self._on_keep)
@@ -325,7 +343,7 @@ class WalkInHostScreen(_WalkInStep):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.picker = HouseholdPicker()
-        self.retry = BigButton(variant="secondary")
+        self.retry = ChoiceButton(variant="secondary")
         self.retry.setObjectName("retryHouseholds")
         self.retry.hide()
         self.action_row.add(self.retry)
@@ -336,6 +354,7 @@ class WalkInHostScreen(_WalkInStep):
         self._entering = False
         self.picker.chosen.connect(self._on_chosen)
         self.picker.step_changed.connect(self._on_step)
+        self.picker.pages.page_changed.connect(lambda _p, _n: self._mark_data())
         self.retry.clicked.connect(self._load)
         ctx.walkin.households.connect(self._on_households)
         self.retranslate_ui()
@@ -350,6 +369,11 @@ class WalkInHostScreen(_WalkInStep):
     def apply_metrics(self, gap: int) -> None:
         super().apply_metrics(gap)
         self.picker.apply_theme(self.ctx.theme)
+        self._mark_data()
+
+    def _mark_data(self) -> None:
+        # Building names and room numbers are the community's; units and floors are worded.
+        mark_data(self.picker.pages, self.picker.current_step() in ("building", "room"))
 
     def kept_value(self) -> str:
         return self.ctx.walkin.household_label
@@ -392,6 +416,7 @@ class WalkInHostScreen(_WalkInStep):
             self.retry.show()
 
     def _on_step(self, question: str) -> None:
+        self._mark_data()
         if not self._entering:
             self.say(question)
 
@@ -425,9 +450,9 @@ class WalkInNameScreen(_WalkInStep):
         self.other_message = plain_label(role="heading")
         self.other_message.setObjectName("otherSurnameMessage")
         self.other_message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.back_to_list = BigButton(variant="secondary")
+        self.back_to_list = ChoiceButton(variant="secondary")
         self.back_to_list.setObjectName("backToSurnames")
-        self.full_name = BigButton(variant="primary", primary=True)
+        self.full_name = ChoiceButton(variant="primary", primary=True)
         self.full_name.setObjectName("fullNameButton")
         self.other_actions = ActionRow()
         self.other_actions.add(self.back_to_list, self.full_name)
@@ -456,11 +481,12 @@ class WalkInNameScreen(_WalkInStep):
         super().retranslate_ui()
         self.full_name.setText(self.tr("Type the full name"))
         self.back_to_list.setText(self.tr("Back to the surnames"))
-        self.other_message.setText(prompts.WALKIN_OTHER_SURNAME.text())
+        self.other_message.setText(self.other_text())
 
     def apply_metrics(self, gap: int) -> None:
         super().apply_metrics(gap)
         self.grid.apply_theme(self.ctx.theme)
+        mark_data(self.grid.pages, True)  # surnames: the same in every language
         layout = self.other_panel.layout()
         assert layout is not None
         layout.setSpacing(gap * 3)
@@ -489,6 +515,12 @@ class WalkInNameScreen(_WalkInStep):
         """Whether the full-name keyboard screen exists in this build."""
         return any(s.screen_id == WALKIN_FULLNAME for s in self.ctx.navigator.screens())
 
+    def other_text(self) -> str:
+        """What to do when the surname is not offered: type it, or call a volunteer."""
+        if self.full_name_available():
+            return WALKIN_OTHER_SURNAME_TYPE.text()
+        return prompts.WALKIN_OTHER_SURNAME.text()
+
     def _show_grid(self) -> None:
         self.other_panel.hide()
         self.grid.show()
@@ -506,6 +538,7 @@ class WalkInNameScreen(_WalkInStep):
         self.grid.hide()
         self.keep.hide()
         self.full_name.setVisible(self.full_name_available())
+        self.other_message.setText(self.other_text())
         self.other_panel.show()
         self.say(self.other_message.text())
 
@@ -645,9 +678,9 @@ class WalkInPhotoScreen(_WalkInStep):
         # buttons below the fold in 长辈模式).
         self.camera.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.camera.setMinimumHeight(120)
-        self.take = BigButton(variant="primary", primary=True)
+        self.take = ChoiceButton(variant="primary", primary=True)
         self.take.setObjectName("takePhotoButton")
-        self.decline = BigButton(variant="secondary")
+        self.decline = ChoiceButton(variant="secondary")
         self.decline.setObjectName("noPhotoButton")
         self.action_row.insert(0, self.decline)
         self.action_row.insert(1, self.take)
@@ -742,12 +775,12 @@ class WalkInWaitScreen(_WalkInStep):
         self.elapsed = plain_label(role="body")
         self.elapsed.setObjectName("waitElapsed")
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.cancel = BigButton(variant="secondary")
+        self.cancel = ChoiceButton(variant="secondary")
         self.cancel.setObjectName("cancelWaitButton")
-        self.approve = BigButton(variant="primary", primary=True)
+        self.approve = ChoiceButton(variant="primary", primary=True)
         self.approve.setObjectName("volunteerApproveButton")
         self.approve.hide()
-        self.retry = BigButton(variant="secondary")
+        self.retry = ChoiceButton(variant="secondary")
         self.retry.setObjectName("retryWaitButton")
         self.retry.hide()
         self.action_row.insert(0, self.cancel)
@@ -773,8 +806,10 @@ class WalkInWaitScreen(_WalkInStep):
         self.retry.clicked.connect(self._retry)
         flow = ctx.walkin
         flow.waiting.connect(self._on_waiting)
-        flow.refused.connect(lambda e: self._finish("refused", e))
-        flow.referred.connect(lambda e: self._finish("referred", e))
+        # Bound methods, not lambdas: a lambda would tie the flow to this screen (and the
+        # screen's context) in a cycle that Python cannot see through Qt.
+        flow.refused.connect(self._on_refused)
+        flow.referred.connect(self._on_referred)
         ctx.navigator.screen_will_change.connect(self._on_screen_will_change)
         self.retranslate_ui()
 
@@ -892,6 +927,12 @@ class WalkInWaitScreen(_WalkInStep):
         ):
             self.ctx.navigator.go(WALKIN_WAIT)
 
+    def _on_refused(self, error: KioskError) -> None:
+        self._finish("refused", error)
+
+    def _on_referred(self, error: KioskError) -> None:
+        self._finish("referred", error)
+
     def _finish(self, kind: str, error: KioskError) -> None:
         self._forget()
         self.ctx.navigator.go(WALKIN_RESULT, kind=kind, error=error)
@@ -944,7 +985,7 @@ class WalkInResultScreen(Screen):
         self.message = plain_label(role="heading")
         self.message.setObjectName("walkinResultMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.done = BigButton(variant="primary", primary=True)
+        self.done = ChoiceButton(variant="primary", primary=True)
         self.done.setObjectName("walkinResultDone")
         self._buttons = ActionRow()
         self._buttons.add(self.done)

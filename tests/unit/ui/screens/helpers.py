@@ -68,6 +68,7 @@ def close_kiosk(k: Kiosk) -> None:
     k.hub.stop()
     k.ctx.voice.shutdown()
     k.ctx.language.reset()
+    k.ctx.language.uninstall()
     k.window._allow_close = True
     k.window.close()
     k.window.deleteLater()

@@ -32,12 +32,13 @@ def _settle(k: Kiosk) -> None:
         QApplication.processEvents()
 
 
-def scenes(k: Kiosk, shoot: Callable[[str], None], *, elderly: bool) -> None:
+def scenes(k: Kiosk, shoot: Callable[[str], None], *, elderly: bool, text_step: int = 0) -> None:
     s = k.ctx.session
     nav = k.ctx.navigator
     s.begin()
     if elderly:
         s.set_elderly(True)
+        s.set_text_step(text_step)
     nav.go("home")
     shoot("home")
     nav.go("checkin")

@@ -87,12 +87,13 @@ def test_other_surname_says_what_to_do_and_goes_back(kiosk: Kiosk) -> None:
     name = h.current(kiosk)
     assert isinstance(name, wk.WalkInNameScreen)
     h.tap(name.grid.other_button)
-    text = prompts.WALKIN_OTHER_SURNAME.text()
+    keyboard = name.full_name_available()
+    text = (wk.WALKIN_OTHER_SURNAME_TYPE if keyboard else prompts.WALKIN_OTHER_SURNAME).text()
     assert name.other_message.isVisible()
     assert name.other_message.text() == text
     assert kiosk.ctx.voice.history[-1] == text
     assert not name.grid.isVisible()
-    assert not name.full_name.isVisible()  # no full-name keyboard in this build
+    assert name.full_name.isVisible() == keyboard
     h.tap(name.back_to_list)
     assert name.grid.isVisible()
     assert name.grid.surname() is None
@@ -110,15 +111,31 @@ class _FullNameStub(Screen):
 
 
 def test_other_surname_offers_the_full_name_keyboard_where_there_is_one(kiosk: Kiosk) -> None:
-    kiosk.ctx.navigator.add(_FullNameStub(kiosk.ctx))
+    name = kiosk.ctx.navigator.screen(wk.WALKIN_NAME)
+    assert isinstance(name, wk.WalkInNameScreen)
+    if not name.full_name_available():
+        kiosk.ctx.navigator.add(_FullNameStub(kiosk.ctx))
     host = h.start_walk_in(kiosk)
     h.pick_household(host.picker, "3栋", "2", "501")
-    name = h.current(kiosk)
-    assert isinstance(name, wk.WalkInNameScreen)
+    assert h.current(kiosk) is name
     h.tap(name.grid.other_button)
     assert name.full_name.text() == "输入全名"
+    assert name.other_message.text() == wk.WALKIN_OTHER_SURNAME_TYPE.text()
     h.tap(name.full_name)
     assert h.current(kiosk).screen_id == wk.WALKIN_FULLNAME
+
+
+def test_without_the_keyboard_a_volunteer_types_the_name(
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = kiosk.ctx.navigator.screen(wk.WALKIN_NAME)
+    assert isinstance(name, wk.WalkInNameScreen)
+    monkeypatch.setattr(name, "full_name_available", lambda: False)
+    host = h.start_walk_in(kiosk)
+    h.pick_household(host.picker, "3栋", "2", "501")
+    h.tap(name.grid.other_button)
+    assert not name.full_name.isVisible()
+    assert name.other_message.text() == prompts.WALKIN_OTHER_SURNAME.text()
 
 
 def test_a_wrong_number_is_explained_next_to_it_and_spoken(kiosk: Kiosk) -> None:
@@ -193,7 +210,7 @@ def test_waiting_for_an_unreachable_home_tells_the_visitor_to_call_a_volunteer(
 
 def test_the_wait_shows_how_long_it_has_been(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr(wk.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr("ui.screens.walkin.time.monotonic", lambda: clock[0])
     kiosk.ctx.session.begin()
     wait = h.walk_in_to_wait(kiosk)
     assert isinstance(wait, wk.WalkInWaitScreen)

@@ -89,7 +89,7 @@ ZH: Final[dict[str, dict[str, str]]] = {
     "InviteConfirmScreen": {
         "Please check the invitation": "请核对邀请信息",
         "Visitor": "访客",
-        "Your home": "您家",
+        "Your home": "您的住址",
         "When": "来访时间",
         "Change the time": "修改时间",
         "Change the name": "修改称呼",
@@ -109,6 +109,10 @@ ZH: Final[dict[str, dict[str, str]]] = {
         "and then deleted automatically. You may touch No photo: you can still register.": (
             "为了社区安全，将拍摄一张照片，保存{days}天后自动删除。"
             "您也可以点「不拍照」，照样可以登记。"
+        ),
+        "If your surname is not in the list, touch Type the full name, "
+        "or call a volunteer to help you.": (
+            "如果列表中没有您的姓氏，请点「输入全名」，或呼叫志愿者帮忙。"
         ),
         "Asking the resident. One moment please.": "正在通知住户，请稍候。",
         "This home cannot be asked by phone. Volunteer: please check the visit with the "
