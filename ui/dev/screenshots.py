@@ -79,6 +79,8 @@ def render_all(out: Path, *, orientations: tuple[str, ...] = ("landscape", "port
                 window.message_overlay.hide()
                 count += 2
             count += _visitor_story(kiosk, out, orientation)
+            count += _walkin_story(kiosk, out, orientation)
+            count += _invite_story(kiosk, out, orientation)
             kiosk.ctx.language.set_language("en")
             s.set_elderly(False)
             kiosk.ctx.navigator.go("home")
@@ -143,6 +145,120 @@ def _visitor_story(kiosk: Kiosk, out: Path, orientation: str) -> int:
         shot("6-refused")
         count += 5
     return count
+
+
+def _walkin_story(kiosk: Kiosk, out: Path, orientation: str) -> int:
+    """A walk-in, step by step with data on screen: who, name, phone, reason, waiting for
+    the host, and the host's yes (the demo panel's answer) leading to the slip."""
+    from kiosk.platform.api import Actor
+    from kiosk.session import EndReason
+
+    services = kiosk.backend.services()
+    household = services.platform.find_households()[0]
+    nav = kiosk.ctx.navigator
+    walkin = kiosk.ctx.walkin
+    count = 0
+    for mode in ("standard", "elderly"):
+        s = kiosk.ctx.session
+        s.end(EndReason.FINISHED)
+        s.begin()
+        s.set_elderly(mode == "elderly")
+
+        def shot(step: str, mode: str = mode) -> None:
+            _shoot(kiosk, out / f"story-walkin-{step}-{mode}-{orientation}.png")
+
+        walkin.start()
+        nav.go("walkin_host")
+        shot("1-household")
+        walkin.choose_household(household.household_id, household.label)
+        nav.go("walkin_name")
+        shot("2-name")
+        walkin.set_name("王先生")
+        nav.go("walkin_phone")
+        shot("3-phone")
+        walkin.set_phone("13812345678")
+        nav.go("walkin_reason")
+        shot("4-reason")
+        walkin.set_reason("family")
+        walkin.submit()
+        if nav.current is None or nav.current.screen_id != "walkin_wait":
+            nav.go("walkin_wait")
+        shot("5-waiting")
+        ticket = walkin.ticket
+        host = _a_resident_of(kiosk, household.household_id)
+        if ticket is not None and host is not None:
+            services.platform.decide_approval(ticket.approval_id, True, actor=Actor.resident(host))
+            walkin.poll()
+            shot("6-approved")
+            count += 1
+        count += 5
+    return count
+
+
+def _invite_story(kiosk: Kiosk, out: Path, orientation: str) -> int:
+    """A resident (identified by their card) invites a visitor: when, who, check, printed."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from kiosk.session import EndReason
+    from kiosk.store.models import Resident
+
+    services = kiosk.backend.services()
+    with services.database.session(write=False) as session:
+        card = session.scalar(
+            select(Resident.card_uid_hash)
+            .where(Resident.card_uid_hash.is_not(None))
+            .order_by(Resident.id)
+            .limit(1)
+        )
+    if card is None:
+        return 0
+    identity = services.platform.identify_resident_by_card(card)
+    tz = ZoneInfo(kiosk.ctx.settings.visitors.timezone)
+    tomorrow = (datetime.now(tz) + timedelta(days=1)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    nav = kiosk.ctx.navigator
+    invite = kiosk.ctx.invite
+    count = 0
+    for mode in ("standard", "elderly"):
+        s = kiosk.ctx.session
+        s.end(EndReason.FINISHED)
+        s.begin()
+        s.set_elderly(mode == "elderly")
+        s.identify_resident(identity, via="card")
+
+        def shot(step: str, mode: str = mode) -> None:
+            _shoot(kiosk, out / f"story-invite-{step}-{mode}-{orientation}.png")
+
+        invite.start()
+        nav.go("invite_when")
+        shot("1-when")
+        invite.choose_window(tomorrow, tomorrow.replace(hour=12))
+        nav.go("invite_name")
+        shot("2-name")
+        invite.set_name("李女士")
+        nav.go("invite_confirm")
+        shot("3-confirm")
+        invite.issue()
+        if nav.current is None or nav.current.screen_id != "invite_done":
+            nav.go("invite_done")
+        shot("4-printed")
+        count += 4
+    return count
+
+
+def _a_resident_of(kiosk: Kiosk, household_id: int) -> int | None:
+    from sqlalchemy import select
+
+    from kiosk.store.models import Resident
+
+    with kiosk.backend.services().database.session(write=False) as session:
+        return session.scalar(
+            select(Resident.id).where(Resident.household_id == household_id).limit(1)
+        )
 
 
 def _quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
