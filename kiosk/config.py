@@ -305,7 +305,11 @@ class CameraConfig(_Section):
         "0", description="opencv: device index, video or image-sequence file, or RTSP URL."
     )
     debounce_s: float = Field(3.0, ge=0.5, description="The same code is reported once in this.")
-    stale_after_s: float = Field(2.0, ge=0.5, description="Frozen feed counts as lost after.")
+    stale_after_s: float = Field(
+        1.8,
+        ge=0.5,
+        description="A frozen feed counts as lost after this many seconds (flagged within 2 s).",
+    )
     required: bool = Field(True, description="doctor fails when this device is not ready.")
 
 
