@@ -35,19 +35,11 @@ as may accept it, and only if it is byte-identical to an issued code.
 
 from __future__ import annotations
 
-import argparse
-import array
-import base64
-import binascii
-import collections
 import hashlib
 import importlib
 import random
-import statistics
 import struct
 import sys
-import tempfile
-import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -58,6 +50,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bench import _fuzz
 
 NOW = datetime(2025, 6, 1, 10, 0, tzinfo=UTC)
 COMMUNITY = "bj-cy-0012"
@@ -73,15 +67,8 @@ def _key(label: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(label.encode()).digest())
 
 
-def _b32(raw: bytes) -> str:
-    return base64.b32encode(raw).decode("ascii").rstrip("=")
-
-
-def _unb32(text: str) -> bytes | None:
-    try:
-        return base64.b32decode(text + "=" * (-len(text) % 8))
-    except (binascii.Error, ValueError):
-        return None
+_b32 = _fuzz.b32
+_unb32 = _fuzz.unb32
 
 
 class Target:
@@ -215,29 +202,18 @@ def _load() -> Target:
 # ---------------------------------------------------------------- atheris
 
 
+def _instrumented() -> Target:
+    ids = importlib.import_module("kiosk.security.identity_tokens")
+    passes = importlib.import_module("kiosk.security.passes")
+    return Target(ids, passes)
+
+
 def run_atheris(argv: list[str]) -> int:
-    atheris = importlib.import_module("atheris")
-    with atheris.instrument_imports(include=["kiosk.security"]):
-        ids = importlib.import_module("kiosk.security.identity_tokens")
-        passes = importlib.import_module("kiosk.security.passes")
-    target = Target(ids, passes)
-    if not any(not a.startswith("-") for a in argv[1:]):
-        corpus = Path(tempfile.mkdtemp(prefix="identity-token-corpus-"))
-        write_corpus(target, corpus)
-        argv = [*argv, str(corpus)]
-        print(f"seed corpus: {corpus}", flush=True)
-    atheris.Setup(argv, target.test_one_input)
-    atheris.Fuzz()
-    return 0
+    return _fuzz.run_atheris(argv, _instrumented, write_corpus, "identity-token-corpus-")
 
 
 def write_corpus(target: Target, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for i, token in enumerate(target.bases):
-        (directory / f"token-{i}").write_bytes(token.encode("ascii"))
-        payload = _unb32(token.split(".")[1])
-        assert payload is not None
-        (directory / f"payload-{i}").write_bytes(payload)
+    _fuzz.write_token_corpus(target.bases, directory)
 
 
 # ---------------------------------------------------------------- quick mode
@@ -328,128 +304,46 @@ def _mutations(bases: tuple[str, ...]) -> list[Callable[[random.Random, str], st
     return [flip, symbol, insert, delete, truncate, case, splice, decoded, decoded]
 
 
-def _rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def _pct(sorted_ns: list[int], q: float) -> float:
-    if not sorted_ns:
-        return float("nan")
-    return sorted_ns[min(len(sorted_ns) - 1, int(q * len(sorted_ns)))] / 1000
-
-
 def run_quick(n: int | None, seconds: float | None, seed: int) -> int:
     target = _load()
     rng = random.Random(seed)
     ops = _mutations(target.bases)
     payloads = [p for p in (_unb32(t.split(".")[1]) for t in target.bases) if p is not None]
     oversize_sizes = (513, 2048, 64 * 1024, 1024 * 1024)
-    latencies = array.array("q")
-    by_reason: dict[str, array.array[int]] = collections.defaultdict(lambda: array.array("q"))
-    failures = 0
-    payload_checks = 0
-    rss_start = _rss_mb()
-    rss_warm = rss_start
-    deadline = None if seconds is None else time.monotonic() + seconds
-    start = time.perf_counter()
-    i = 0
-    while (n is None or i < n) and (deadline is None or time.monotonic() < deadline):
-        if i == 20_000:
-            rss_warm = _rss_mb()
-        i += 1
-        base = rng.choice(target.bases)
-        if rng.random() < 0.002:
-            size = rng.choice(oversize_sizes)
-            text = (base * (size // len(base) + 1))[:size]
-        else:
-            text = base
-            for _ in range(rng.randint(1, 4)):
-                text = rng.choice(ops)(rng, text)
-        t0 = time.perf_counter_ns()
-        try:
-            reason = target.check_text(text)
-        except AssertionError as exc:
-            failures += 1
-            print(f"ORACLE FAILURE: {exc}", file=sys.stderr)
+    run = _fuzz.QuickRun(n, seconds)
+    for i in run.steps():
+        text = run.mutate(rng, target.bases, ops, oversize_sizes)
+        # Both kinds: one of them reaches Ed25519 at most.
+        if not run.verify(target.check_text, text):
             continue
-        except Exception:
-            failures += 1
-            print(f"UNEXPECTED EXCEPTION for {text[:300]!r}:", file=sys.stderr)
-            traceback.print_exc()
-            continue
-        dt = time.perf_counter_ns() - t0  # both kinds: one of them reaches Ed25519 at most
-        latencies.append(dt)
-        by_reason[reason].append(dt)
         if i % 4 == 0:  # the field parser, through signed payloads, a quarter of the time
-            payload_checks += 1
+            run.payload_checks += 1
             raw = rng.choice(payloads)
             for _ in range(rng.randint(1, 3)):
                 raw = _byte_edit(rng, raw)
             try:
                 target.check_payload(raw)
             except AssertionError as exc:
-                failures += 1
-                print(f"PARSER FAILURE: {exc}", file=sys.stderr)
+                run.parser_failure(exc)
             except Exception:
-                failures += 1
+                run.failures += 1
                 print(f"UNEXPECTED EXCEPTION for payload {raw!r}:", file=sys.stderr)
                 traceback.print_exc()
-    elapsed = time.perf_counter() - start
-    rss_end = _rss_mb()
-    own_mb = (len(latencies) + sum(len(v) for v in by_reason.values())) * 8 / 2**20
-
-    all_ns = sorted(latencies)
-    print(f"executions:        {i:,} code mutations (+{payload_checks:,} signed payloads)")
-    print(f"elapsed:           {elapsed:.1f} s  ->  {i / elapsed:,.0f} executions/s")
-    print(
-        f"verify latency µs: p50 {_pct(all_ns, 0.50):.1f}  p99 {_pct(all_ns, 0.99):.1f}  "
-        f"p99.9 {_pct(all_ns, 0.999):.1f}  max {all_ns[-1] / 1000 if all_ns else 0:.1f}  "
-        f"mean {statistics.fmean(all_ns) / 1000 if all_ns else 0:.1f}  (both kinds checked)"
+    return run.report(
+        executions=f"code mutations (+{run.payload_checks:,} signed payloads)",
+        latency_note="  (both kinds checked)",
+        outcomes="by outcome for the claimed kind",
     )
-    print("by outcome for the claimed kind (count, p50 µs, p99 µs, max µs):")
-    for reason, values in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
-        s = sorted(values)
-        print(
-            f"  {reason:20s} {len(s):>9,}  {_pct(s, 0.5):8.1f}  {_pct(s, 0.99):8.1f}  "
-            f"{s[-1] / 1000:9.1f}"
-        )
-    print(
-        f"RSS MB:            start {rss_start:.1f}, after warm-up {rss_warm:.1f}, "
-        f"end {rss_end:.1f} (of which {own_mb:.1f} are this bench's latency arrays)"
-    )
-    p99_ms = _pct(all_ns, 0.99) / 1000
-    print(f"p99 ≤ 10 ms:       {'yes' if p99_ms <= 10 else 'NO'} ({p99_ms:.3f} ms)")
-    print(f"failures:          {failures}")
-    return 1 if failures else 0
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(
+    return _fuzz.main(
+        argv,
         description="Fuzz the identity-code verifier (atheris), or run a quick random campaign.",
-        epilog="Other arguments are passed to libFuzzer (atheris mode).",
+        write_corpus=lambda directory: write_corpus(_load(), directory),
+        run_quick=run_quick,
+        run_atheris=run_atheris,
     )
-    p.add_argument("--quick", type=int, metavar="N", help="N random mutations, no atheris")
-    p.add_argument("--seconds", type=float, help="quick mode for this long")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--write-corpus", type=Path, metavar="DIR", help="write seed inputs, exit")
-    args, rest = p.parse_known_args(argv[1:])
-    if args.write_corpus is not None:
-        write_corpus(_load(), args.write_corpus)
-        return 0
-    if args.quick is not None or args.seconds is not None:
-        return run_quick(args.quick, args.seconds, args.seed)
-    try:
-        importlib.import_module("atheris")
-    except ImportError:
-        print("atheris is not installed; running --quick 100000 instead", file=sys.stderr)
-        return run_quick(100_000, None, args.seed)
-    return run_atheris([argv[0], *rest])
 
 
 if __name__ == "__main__":

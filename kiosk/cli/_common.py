@@ -6,9 +6,13 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.store.db import Database
@@ -18,11 +22,17 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "KEYS_DIR",
+    "Failure",
+    "Invocation",
     "add_config_argument",
+    "database_failed",
     "open_database",
     "parse_command",
     "positive_int",
     "resolve_settings",
+    "run_database_command",
+    "run_guarded",
+    "show_error",
 ]
 
 EXIT_OK: Final = 0
@@ -95,3 +105,84 @@ def positive_int(what: str) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One run of a maintenance command: its arguments, settings, database and streams."""
+
+    args: argparse.Namespace
+    settings: Settings
+    db: Database
+    out: TextIO
+    err: TextIO
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """How a command reports an exception it expects: the line for ``err`` and the exit code."""
+
+    errors: type[BaseException] | tuple[type[BaseException], ...]
+    message: Callable[[BaseException], str]
+    code: int = EXIT_USAGE
+
+
+def show_error(exc: BaseException) -> str:
+    """``error: <the exception's message>`` (for errors whose message holds no personal data)."""
+    return f"error: {exc}"
+
+
+def database_failed(what: str) -> Callable[[BaseException], str]:
+    """``error: <what>: <exception class>``: database messages may hold data, so only the class."""
+
+    def message(exc: BaseException) -> str:
+        return f"error: {what}: {type(exc).__name__}"
+
+    return message
+
+
+def run_guarded(body: Callable[[], int], failures: Sequence[Failure], err: TextIO) -> int:
+    """``body()``, or the exit code of the first of ``failures`` that matches what it raised
+    (its message written to ``err``); anything else propagates."""
+    try:
+        return body()
+    except Exception as exc:
+        for failure in failures:
+            if isinstance(exc, failure.errors):
+                err.write(failure.message(exc) + "\n")
+                return failure.code
+        raise
+
+
+def run_database_command(
+    parser: argparse.ArgumentParser,
+    argv: list[str],
+    body: Callable[[Invocation], int],
+    *,
+    settings: Settings | None,
+    out: TextIO | None,
+    err: TextIO | None,
+    migrate: bool,
+    failures: Sequence[Failure],
+) -> int:
+    """The frame of a command that works on the station database.
+
+    Parses ``argv`` and resolves the settings (:func:`parse_command`), opens the database
+    (a failure there is ``EXIT_USAGE``), runs ``body`` under :func:`run_guarded` with
+    ``failures`` and disposes of the database whatever happens.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parsed = parse_command(parser, argv, settings, err)
+    if isinstance(parsed, int):
+        return parsed
+    args, resolved = parsed
+    try:
+        db = open_database(resolved, migrate=migrate)
+    except SQLAlchemyError as exc:
+        err.write(database_failed("cannot open the station database")(exc) + "\n")
+        return EXIT_USAGE
+    try:
+        return run_guarded(lambda: body(Invocation(args, resolved, db, out, err)), failures, err)
+    finally:
+        db.dispose()

@@ -30,10 +30,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
+    Failure,
     add_config_argument,
+    database_failed,
     open_database,
     parse_command,
+    run_guarded,
 )
 from kiosk.config import Settings
 from kiosk.services.audit import AuditLog
@@ -90,25 +92,29 @@ def main(
     args, resolved = parsed
     db = open_database(resolved, migrate=False)
     try:
-        audit = AuditLog(db)
-        if args.command == "head":
-            out.write(f"head {audit.head()}, {audit.count()} rows\n")
-            return EXIT_OK
-        bad = audit.verify(known_head=args.known_head)
-        if bad is None:
-            out.write(f"ok, {audit.count()} rows, head {audit.head()}\n")
-            return EXIT_OK
-        count = audit.count()
-        if args.known_head is not None and bad == count + 1:
-            out.write(
-                f"broken at seq {bad}: the chain is intact but never reaches the known head "
-                f"{args.known_head} (entries after seq {count} were cut off)\n"
-            )
-        else:
-            out.write(f"broken at seq {bad}\n")
-        return EXIT_FAILED
-    except SQLAlchemyError as exc:
-        err.write(f"error: cannot read the audit log: {type(exc).__name__}\n")
-        return EXIT_USAGE
+        return run_guarded(
+            lambda: _run(args, AuditLog(db), out),
+            (Failure(SQLAlchemyError, database_failed("cannot read the audit log")),),
+            err,
+        )
     finally:
         db.dispose()
+
+
+def _run(args: argparse.Namespace, audit: AuditLog, out: TextIO) -> int:
+    if args.command == "head":
+        out.write(f"head {audit.head()}, {audit.count()} rows\n")
+        return EXIT_OK
+    bad = audit.verify(known_head=args.known_head)
+    if bad is None:
+        out.write(f"ok, {audit.count()} rows, head {audit.head()}\n")
+        return EXIT_OK
+    count = audit.count()
+    if args.known_head is not None and bad == count + 1:
+        out.write(
+            f"broken at seq {bad}: the chain is intact but never reaches the known head "
+            f"{args.known_head} (entries after seq {count} were cut off)\n"
+        )
+    else:
+        out.write(f"broken at seq {bad}\n")
+    return EXIT_FAILED

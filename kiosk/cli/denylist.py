@@ -29,7 +29,6 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,12 +37,14 @@ from kiosk.backend import CARD_KEY_FILE
 from kiosk.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     KEYS_DIR,
+    Failure,
+    Invocation,
     add_config_argument,
-    open_database,
-    parse_command,
+    database_failed,
     positive_int,
+    run_database_command,
+    show_error,
 )
 from kiosk.config import Settings
 from kiosk.keys import KeyFileError, load_or_create_key
@@ -102,7 +103,9 @@ def _line(entry: DenyListEntry) -> str:
     return f"{entry.entry_id}\t{entry.masked_name}\t{phone}\t{added}\t{note}".rstrip()
 
 
-def _run(args: argparse.Namespace, platform: LocalPlatform, out: TextIO, err: TextIO) -> int:
+def _run(run: Invocation) -> int:
+    args, out, err = run.args, run.out, run.err
+    platform = build_platform(run.settings, run.db)
     admin = Actor.admin()
     if args.command == "add":
         entry = platform.add_to_deny_list(args.name, args.phone, note=args.note, actor=admin)
@@ -131,28 +134,17 @@ def main(
     err: TextIO | None = None,
 ) -> int:
     """Run ``community-kiosk denylist`` with ``argv`` (the words after ``denylist``)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parsed = parse_command(_parser(), argv, settings, err)
-    if isinstance(parsed, int):
-        return parsed
-    args, resolved = parsed
-    try:
-        db = open_database(resolved, migrate=True)
-    except SQLAlchemyError as exc:
-        err.write(f"error: cannot open the station database: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    try:
-        return _run(args, build_platform(resolved, db), out, err)
-    except (KeyFileError, OSError) as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    except PlatformError as exc:
-        # Messages of platform errors never hold the name or phone.
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    except SQLAlchemyError as exc:
-        err.write(f"error: the station database failed: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    finally:
-        db.dispose()
+    return run_database_command(
+        _parser(),
+        argv,
+        _run,
+        settings=settings,
+        out=out,
+        err=err,
+        migrate=True,
+        failures=(
+            # Messages of platform errors never hold the name or phone.
+            Failure((KeyFileError, OSError, PlatformError), show_error),
+            Failure(SQLAlchemyError, database_failed("the station database failed")),
+        ),
+    )

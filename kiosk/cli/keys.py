@@ -26,7 +26,6 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from typing import TextIO
 
@@ -35,12 +34,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     KEYS_DIR,
+    Failure,
+    Invocation,
     add_config_argument,
-    open_database,
-    parse_command,
     positive_int,
+    run_database_command,
+    show_error,
 )
 from kiosk.config import Settings
 from kiosk.keys import KeyFileError
@@ -89,67 +89,69 @@ def main(
     err: TextIO | None = None,
 ) -> int:
     """Run ``community-kiosk keys`` with ``argv`` (the words after ``keys``)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parsed = parse_command(_parser(), argv, settings, err)
-    if isinstance(parsed, int):
-        return parsed
-    args, resolved = parsed
-    keys_dir = resolved.data_path() / KEYS_DIR
-    photos_dir = resolved.data_path() / PHOTOS_DIR
-    try:
-        db = open_database(resolved, migrate=True)
-    except SQLAlchemyError as exc:
-        err.write(f"error: cannot open the station database: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    try:
-        if args.command == "status":
-            return _status(
-                usage=key_usage(db, photos_dir=photos_dir), ring=load_keyring(keys_dir), out=out
-            )
-        out.write("rotating the field key; the kiosks of this station must be stopped\n")
+    return run_database_command(
+        _parser(),
+        argv,
+        _run,
+        settings=settings,
+        out=out,
+        err=err,
+        migrate=True,
+        failures=(
+            Failure(RotationError, _rotation_failed, EXIT_FAILED),
+            Failure(KeyFileError, show_error),
+            Failure(
+                (SQLAlchemyError, OSError),
+                lambda exc: f"error: {type(exc).__name__}: the rotation stopped; run it again",
+            ),
+        ),
+    )
 
-        def progress(table: str, done: int, total: int) -> None:
-            out.write(f"  {table}: {done}/{total}\n")
-            out.flush()
 
-        report = rotate_field_key(
-            db,
-            keys_dir,
-            audit=AuditLog(db),
-            batch_size=args.batch,
-            progress=progress,
-            photos_dir=photos_dir,
+def _rotation_failed(exc: BaseException) -> str:
+    return (
+        f"error: {exc}; the old key is kept; "
+        "run `keys rotate` again once that row is repaired or removed"
+    )
+
+
+def _run(run: Invocation) -> int:
+    out = run.out
+    keys_dir = run.settings.data_path() / KEYS_DIR
+    photos_dir = run.settings.data_path() / PHOTOS_DIR
+    if run.args.command == "status":
+        return _status(
+            usage=key_usage(run.db, photos_dir=photos_dir), ring=load_keyring(keys_dir), out=out
         )
-        photos = report.reencrypted.get(PHOTO_FILES, 0)
-        values = sum(report.reencrypted.values()) - photos
-        old = ", ".join(_kid(k) for k in report.old_key_ids) or "none"
-        out.write(f"new key {_kid(report.new_key_id)}; re-encrypted {values} values\n")
-        out.write(f"re-sealed {photos} photo files\n")
-        if report.photos_skipped:
-            out.write(f"{report.photos_skipped} photo rows have no file; skipped\n")
-        if report.retired:
-            out.write(f"old key {old} retired\n")
-            return EXIT_OK
-        out.write(
-            f"old key {old} kept: {report.remaining_old} values or photo files still use it "
-            "(a kiosk was running?); run `keys rotate` again\n"
-        )
-        return EXIT_FAILED
-    except RotationError as exc:
-        err.write(
-            f"error: {exc}; the old key is kept; "
-            "run `keys rotate` again once that row is repaired or removed\n"
-        )
-        return EXIT_FAILED
-    except KeyFileError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    except (SQLAlchemyError, OSError) as exc:
-        err.write(f"error: {type(exc).__name__}: the rotation stopped; run it again\n")
-        return EXIT_USAGE
-    finally:
-        db.dispose()
+    out.write("rotating the field key; the kiosks of this station must be stopped\n")
+
+    def progress(table: str, done: int, total: int) -> None:
+        out.write(f"  {table}: {done}/{total}\n")
+        out.flush()
+
+    report = rotate_field_key(
+        run.db,
+        keys_dir,
+        audit=AuditLog(run.db),
+        batch_size=run.args.batch,
+        progress=progress,
+        photos_dir=photos_dir,
+    )
+    photos = report.reencrypted.get(PHOTO_FILES, 0)
+    values = sum(report.reencrypted.values()) - photos
+    old = ", ".join(_kid(k) for k in report.old_key_ids) or "none"
+    out.write(f"new key {_kid(report.new_key_id)}; re-encrypted {values} values\n")
+    out.write(f"re-sealed {photos} photo files\n")
+    if report.photos_skipped:
+        out.write(f"{report.photos_skipped} photo rows have no file; skipped\n")
+    if report.retired:
+        out.write(f"old key {old} retired\n")
+        return EXIT_OK
+    out.write(
+        f"old key {old} kept: {report.remaining_old} values or photo files still use it "
+        "(a kiosk was running?); run `keys rotate` again\n"
+    )
+    return EXIT_FAILED
 
 
 def _status(*, usage: dict[str, Counter[int]], ring: KeyRing, out: TextIO) -> int:

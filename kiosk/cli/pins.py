@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, TextIO
@@ -35,11 +34,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
+    Failure,
+    Invocation,
     add_config_argument,
-    open_database,
-    parse_command,
+    database_failed,
     positive_int,
+    run_database_command,
 )
 from kiosk.config import Settings
 from kiosk.services.admin_auth import AdminAuth
@@ -58,6 +58,7 @@ from kiosk.store.models import Building, Household, Unit, Volunteer
 __all__ = ["EVENT_UNLOCK", "main"]
 
 EVENT_UNLOCK: Final = "pins.unlock"
+_DB_FAILED: Final = "the station database failed, nothing changed"
 _ROOM = re.compile(r"([0-9A-Za-z]{1,16})-([0-9A-Za-z]{1,16})-([0-9A-Za-z]{1,16})")
 
 
@@ -200,23 +201,23 @@ def main(
     err: TextIO | None = None,
 ) -> int:
     """Run ``community-kiosk pins`` with ``argv`` (the words after ``pins``)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parsed = parse_command(_parser(), argv, settings, err)
-    if isinstance(parsed, int):
-        return parsed
-    args, resolved = parsed
-    try:
-        db = open_database(resolved, migrate=False)
-    except SQLAlchemyError as exc:
-        err.write(f"error: cannot open the station database: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    try:
-        if args.admin:
-            return _admin(db, resolved, args.command, out)
-        return _other(db, args, out, err)
-    except SQLAlchemyError as exc:
-        err.write(f"error: the station database failed, nothing changed: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    finally:
-        db.dispose()
+    return run_database_command(
+        _parser(),
+        argv,
+        _run,
+        settings=settings,
+        out=out,
+        err=err,
+        migrate=False,
+        failures=(
+            Failure(
+                SQLAlchemyError, database_failed("the station database failed, nothing changed")
+            ),
+        ),
+    )
+
+
+def _run(run: Invocation) -> int:
+    if run.args.admin:
+        return _admin(run.db, run.settings, run.args.command, run.out)
+    return _other(run.db, run.args, run.out, run.err)

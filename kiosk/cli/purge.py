@@ -19,18 +19,18 @@ NOTE: Qt-free zone.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.cli._common import (
     EXIT_OK,
-    EXIT_USAGE,
+    Failure,
+    Invocation,
     add_config_argument,
-    open_database,
-    parse_command,
+    database_failed,
     positive_int,
+    run_database_command,
 )
 from kiosk.config import Settings
 from kiosk.services.audit import AuditLog
@@ -83,33 +83,30 @@ def main(
     err: TextIO | None = None,
 ) -> int:
     """Run ``community-kiosk purge`` with ``argv`` (the words after ``purge``)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parsed = parse_command(_parser(), argv, settings, err)
-    if isinstance(parsed, int):
-        return parsed
-    args, resolved = parsed
+    return run_database_command(
+        _parser(),
+        argv,
+        _run,
+        settings=settings,
+        out=out,
+        err=err,
+        migrate=True,
+        failures=(Failure(SQLAlchemyError, database_failed("purge failed, nothing deleted")),),
+    )
+
+
+def _run(run: Invocation) -> int:
+    args, db, out = run.args, run.db, run.out
     policy = RetentionPolicy(
         visit_days=args.visit_days,
         photo_days=args.photo_days if args.photo_days is not None else args.visit_days,
     )
-    try:
-        db = open_database(resolved, migrate=True)
-    except SQLAlchemyError as exc:
-        err.write(f"error: cannot open the station database: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    try:
-        service = RetentionService(
-            db, AuditLog(db), policy=policy, photos_dir=resolved.data_path() / PHOTOS_DIR
-        )
-        out.write(f"retention: visits {policy.visit_days} days, photos {policy.photo_days} days\n")
-        if args.dry_run:
-            _write_counts(out, "would delete (dry run, nothing changed):", service.plan())
-        else:
-            _write_counts(out, "deleted:", service.purge())
-        return EXIT_OK
-    except SQLAlchemyError as exc:
-        err.write(f"error: purge failed, nothing deleted: {type(exc).__name__}\n")
-        return EXIT_USAGE
-    finally:
-        db.dispose()
+    service = RetentionService(
+        db, AuditLog(db), policy=policy, photos_dir=run.settings.data_path() / PHOTOS_DIR
+    )
+    out.write(f"retention: visits {policy.visit_days} days, photos {policy.photo_days} days\n")
+    if args.dry_run:
+        _write_counts(out, "would delete (dry run, nothing changed):", service.plan())
+    else:
+        _write_counts(out, "deleted:", service.purge())
+    return EXIT_OK

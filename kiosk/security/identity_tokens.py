@@ -88,14 +88,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
-from kiosk.security.passes import (
+from kiosk.security._tokens import (
     KEY_ID_BYTES,
+    check_signature,
+    check_skew,
+    check_text,
+    check_window,
+    trusted_keys,
+)
+from kiosk.security.passes import (
     MAX_SKEW_S,
     MAX_TEXT_BYTES,
     SIGNATURE_BYTES,
@@ -247,6 +253,10 @@ def looks_like_identity_token(text: str) -> IdentityKind | None:
     return _KIND_OF_PREFIX.get(text[:3]) if text[3:4] == "." else None
 
 
+def _rejected(reason: str) -> IdentityRejectedError:
+    return IdentityRejectedError(IdentityRejection(reason))
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -379,18 +389,10 @@ class IdentityVerifier:
         clock: Callable[[], datetime] = _utc_now,
         skew_s: float = DEFAULT_SKEW_S,
     ) -> None:
-        keys: dict[bytes, Ed25519PublicKey] = {}
-        for key in public_keys:
-            kid = key_id(key)
-            if kid in keys:
-                raise ValueError(f"two public keys share the key id {kid.hex()}")
-            keys[kid] = key
-        if not keys:
-            raise ValueError("an identity verifier needs at least one public key")
+        keys = trusted_keys(public_keys, what="an identity verifier")
         if not is_community_id(community_id):
             raise ValueError("invalid community id")
-        if not 0 <= skew_s <= MAX_SKEW_S:
-            raise ValueError(f"skew_s must be 0..{MAX_SKEW_S:g} s, not {skew_s!r}")
+        check_skew("skew_s", skew_s, MAX_SKEW_S)
         self._keys = keys
         self._community_id = community_id
         self._clock = clock
@@ -415,10 +417,7 @@ class IdentityVerifier:
             ValueError: ``now`` or the clock's time is naive (a programming error).
         """
         # 1-2. Size and character set, before anything else looks at the text.
-        if len(token) > MAX_TOKEN_CHARS:
-            raise IdentityRejectedError(IdentityRejection.OVERSIZED)
-        if not (token.isascii() and token.isprintable()):
-            raise IdentityRejectedError(IdentityRejection.NOT_ASCII)
+        check_text(token, MAX_TOKEN_CHARS, _rejected)
         # 3. Shape, canonical base32, version and kind agreement; then the kind asked for.
         match = _TOKEN_RE.fullmatch(token)
         if match is None:
@@ -436,23 +435,17 @@ class IdentityVerifier:
         if kind != expected:
             raise IdentityRejectedError(IdentityRejection.WRONG_KIND)
         # 4-5. Key and signature, before the payload's fields are parsed.
-        key = self._keys.get(payload[1 : 1 + KEY_ID_BYTES])
-        if key is None:
-            raise IdentityRejectedError(IdentityRejection.WRONG_KEY)
-        try:
-            key.verify(signature, token[: match.start(3) - 1].encode("ascii"))
-        except InvalidSignature:
-            raise IdentityRejectedError(IdentityRejection.BAD_SIGNATURE) from None
+        check_signature(self._keys, payload, signature, token[: match.start(3) - 1], _rejected)
         # 6-8. Fields, community, time window.
         claim = _decode(payload, kind)
         if claim.community_id != self._community_id:
             raise IdentityRejectedError(IdentityRejection.OTHER_COMMUNITY)
-        at = self._clock() if now is None else now
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise ValueError("the verifier's time must be timezone-aware")
-        t = at.timestamp()
-        if claim.issued_at.timestamp() - t >= self._skew_s:
-            raise IdentityRejectedError(IdentityRejection.NOT_YET_VALID)
-        if t - claim.expires_at.timestamp() >= self._skew_s:
-            raise IdentityRejectedError(IdentityRejection.EXPIRED)
+        check_window(
+            self._clock() if now is None else now,
+            claim.issued_at,
+            claim.expires_at,
+            not_before_skew_s=self._skew_s,
+            expiry_skew_s=self._skew_s,
+            reject=_rejected,
+        )
         return claim

@@ -94,7 +94,6 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
-import hashlib
 import os
 import re
 import stat
@@ -108,11 +107,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final, Protocol
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
+)
+
+from kiosk.security._tokens import (
+    KEY_ID_BYTES,
+    check_signature,
+    check_skew,
+    check_text,
+    check_window,
+    key_id,
+    trusted_keys,
 )
 
 __all__ = [
@@ -163,7 +172,6 @@ MAX_TOKEN_CHARS: Final = 2048
 MAX_TEXT_BYTES: Final = 32
 """Upper bound, in UTF-8 bytes, of the community id, household label and visitor name."""
 
-KEY_ID_BYTES: Final = 4
 PASS_ID_BYTES: Final = 16
 SIGNATURE_BYTES: Final = 64
 MAX_USES: Final = 255
@@ -379,6 +387,10 @@ def epoch_seconds(value: datetime, what: str) -> int:
     return seconds
 
 
+def _rejected(reason: str) -> PassRejectedError:
+    return PassRejectedError(PassRejection(reason))
+
+
 def _malformed() -> PassRejectedError:
     return PassRejectedError(PassRejection.MALFORMED)
 
@@ -454,12 +466,6 @@ def is_community_id(text: str) -> bool:
     """Whether ``text`` is a valid community id: ASCII ``[A-Za-z0-9][A-Za-z0-9._:-]*``, at
     most :data:`MAX_TEXT_BYTES` long."""
     return len(text) <= MAX_TEXT_BYTES and _COMMUNITY_RE.fullmatch(text) is not None
-
-
-def key_id(public_key: Ed25519PublicKey) -> bytes:
-    """The 4-byte key id: the first bytes of SHA-256 of the raw public key."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).digest()[:KEY_ID_BYTES]
 
 
 # ---------------------------------------------------------------- signer (station side)
@@ -568,22 +574,11 @@ class PassVerifier:
         not_before_skew_s: float = DEFAULT_NOT_BEFORE_SKEW_S,
         expiry_skew_s: float = DEFAULT_EXPIRY_SKEW_S,
     ) -> None:
-        keys: dict[bytes, Ed25519PublicKey] = {}
-        for key in public_keys:
-            kid = key_id(key)
-            if kid in keys:
-                raise ValueError(f"two public keys share the key id {kid.hex()}")
-            keys[kid] = key
-        if not keys:
-            raise ValueError("a pass verifier needs at least one public key")
+        keys = trusted_keys(public_keys, what="a pass verifier")
         if not is_community_id(community_id):
             raise ValueError("invalid community id")
-        for name, value in (
-            ("not_before_skew_s", not_before_skew_s),
-            ("expiry_skew_s", expiry_skew_s),
-        ):
-            if not 0 <= value <= MAX_SKEW_S:
-                raise ValueError(f"{name} must be 0..{MAX_SKEW_S:g} s, not {value!r}")
+        check_skew("not_before_skew_s", not_before_skew_s, MAX_SKEW_S)
+        check_skew("expiry_skew_s", expiry_skew_s, MAX_SKEW_S)
         self._keys = keys
         self._community_id = community_id
         self._clock = clock
@@ -611,10 +606,7 @@ class PassVerifier:
             ValueError: ``now`` or the clock's time is naive (a programming error).
         """
         # 1-2. Size and character set, before anything else looks at the text.
-        if len(token) > MAX_TOKEN_CHARS:
-            raise PassRejectedError(PassRejection.OVERSIZED)
-        if not (token.isascii() and token.isprintable()):
-            raise PassRejectedError(PassRejection.NOT_ASCII)
+        check_text(token, MAX_TOKEN_CHARS, _rejected)
         # 3. Shape, version and canonical base32.
         match = _TOKEN_RE.fullmatch(token)
         if match is None:
@@ -627,26 +619,19 @@ class PassVerifier:
         if payload is None or signature is None or payload[0] != FORMAT_VERSION:
             raise _malformed()
         # 4-5. Key and signature, before the payload's fields are parsed.
-        key = self._keys.get(payload[1 : 1 + KEY_ID_BYTES])
-        if key is None:
-            raise PassRejectedError(PassRejection.WRONG_KEY)
-        signed_part = token[: match.start(2) - 1]
-        try:
-            key.verify(signature, signed_part.encode("ascii"))
-        except InvalidSignature:
-            raise PassRejectedError(PassRejection.BAD_SIGNATURE) from None
+        check_signature(self._keys, payload, signature, token[: match.start(2) - 1], _rejected)
         # 6-8. Fields, community, time window.
         content = decode_payload(payload)
         if content.community_id != self._community_id:
             raise PassRejectedError(PassRejection.OTHER_COMMUNITY)
-        at = self._clock() if now is None else now
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise ValueError("the verifier's time must be timezone-aware")
-        t = at.timestamp()
-        if content.valid_from.timestamp() - t >= self._not_before_skew_s:
-            raise PassRejectedError(PassRejection.NOT_YET_VALID)
-        if t - content.valid_until.timestamp() >= self._expiry_skew_s:
-            raise PassRejectedError(PassRejection.EXPIRED)
+        check_window(
+            self._clock() if now is None else now,
+            content.valid_from,
+            content.valid_until,
+            not_before_skew_s=self._not_before_skew_s,
+            expiry_skew_s=self._expiry_skew_s,
+            reject=_rejected,
+        )
         return VerifiedPass(
             key_id=content.key_id,
             pass_id=content.pass_id,
