@@ -24,10 +24,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.config import SessionConfig
 from kiosk.masking import mask_name
-from kiosk.platform.api import Actor
 
 if TYPE_CHECKING:
-    from kiosk.platform.api import ResidentIdentity
+    from kiosk.platform.api import Actor, ResidentIdentity
 
 log = logging.getLogger(__name__)
 
@@ -277,13 +276,15 @@ class VisitorSession(QObject):
         log.info("resident identification ended")
         self.resident_changed.emit(None)
 
-    def actor(self) -> Actor:
+    def actor(self) -> Actor:  # the import is here: it stays off the start-up path
         """Who a platform write is made by, now.
 
         Admin mode: the admin. Assisted mode: the volunteer, "for resident R" once a resident
         is identified. Otherwise the identified resident, or the kiosk itself
         (``Actor.system("kiosk")``: a visitor's self check-in).
         """
+        from kiosk.platform.api import Actor
+
         if self._admin:
             return Actor.admin()
         resident_id = self._resident.resident_id if self._resident is not None else None

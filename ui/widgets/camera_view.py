@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QImage, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -34,6 +33,8 @@ def frame_to_qimage(frame: object) -> QImage | None:
     and ``(h, w, 4)`` (BGRA), contiguous or not (rows of any width: the line stride is passed
     explicitly, so widths whose rows are not 32-bit aligned come out right).
     """
+    import numpy as np  # here, not at the top: numpy costs ~80 ms of start-up
+
     if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.size == 0:
         return None
     if frame.ndim == 3 and frame.shape[2] == 1:
