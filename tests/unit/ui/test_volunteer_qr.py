@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from kiosk.backend import DEMO_SIGNING_KEY_FILE, DEMO_VOLUNTEER_PIN
 from kiosk.flows import volunteer as vf
-from kiosk.flows.resident import ResidentFlow, identity_scan_kind
+from kiosk.flows.resident import ResidentFlow
 from kiosk.platform.api import Actor
 from kiosk.security.identity_tokens import IdentityKind, IdentitySigner
 from kiosk.security.passes import load_private_key
@@ -40,47 +40,28 @@ def signer(kiosk: Kiosk) -> IdentitySigner:
 
 
 @pytest.fixture
-def resident_flow(kiosk: Kiosk) -> Iterator[ResidentFlow]:
-    backend = kiosk.backend
-    flow = ResidentFlow(
-        lambda: backend.services().platform,
-        kiosk.ctx.session,
-        kiosk.runner,
-        max_failures=kiosk.settings.admin.max_failures,
-        parent=kiosk.window,
-    )
-    kiosk.ctx.extras["resident"] = flow
-    yield flow
-    kiosk.ctx.extras.pop("resident", None)
+def resident_flow(kiosk: Kiosk) -> ResidentFlow:
+    """The app's resident flow (ui/app.py routes resident codes and cards to it)."""
+    flow = kiosk.ctx.resident
+    assert isinstance(flow, ResidentFlow)
+    return flow
 
 
 @pytest.fixture
 def routed(kiosk: Kiosk, resident_flow: ResidentFlow) -> Iterator[list[str]]:
-    """Route camera reads as app.py is to; yields the errors shown outside the flows' own
-    screens (app.py shows them in the message overlay)."""
+    """Camera reads go through app.py's routing; yields the errors shown outside the flows'
+    own screens (app.py shows them in the message overlay)."""
     shown: list[str] = []
-    navigator, session = kiosk.ctx.navigator, kiosk.ctx.session
-
-    def route(text: str) -> None:
-        current = navigator.current
-        screen_id = current.screen_id if current is not None else ""
-        kind = identity_scan_kind(text)
-        if kind == "volunteer" and screen_id in VOLUNTEER_CODE_SCREENS:
-            kiosk.ctx.volunteer.qr_presented(text)
-        elif kind == "resident":
-            session.begin()
-            resident_flow.qr_presented(text)
+    navigator = kiosk.ctx.navigator
 
     def outside(error: object) -> None:
         current = navigator.current
         if current is None or current.screen_id not in ("volunteer_pin", "resident_identify"):
             shown.append(error.text())  # type: ignore[attr-defined]
 
-    kiosk.hub.qr_scanned.connect(route)
     kiosk.ctx.volunteer.identification_failed.connect(outside)
     resident_flow.rejected.connect(outside)
     yield shown
-    kiosk.hub.qr_scanned.disconnect(route)
     kiosk.ctx.volunteer.identification_failed.disconnect(outside)
 
 
