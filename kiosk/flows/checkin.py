@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk import prompts
 from kiosk.errors import KioskError
+from kiosk.flows._slip_printing import SlipPrinter
 from kiosk.masking import mask_name
 from kiosk.prompts import Prompt
 from kiosk.session import VisitorSession
@@ -159,7 +160,6 @@ class CheckInFlow(QObject):
         self._service = service
         self._session = session
         self._tasks = tasks
-        self._print = print_slip
         self._make_slip = make_slip
         self._actor = actor
         self._tz = tz
@@ -172,8 +172,15 @@ class CheckInFlow(QObject):
         self._new_id = new_id
         self._preview: PassPreview | None = None
         self._visit_id = ""
-        self._last_visit: Visit | None = None
-        self._last_slip: Receipt | None = None
+        self._slips: SlipPrinter[Visit] = SlipPrinter(
+            tasks,
+            print_slip,
+            printed=self.slip_printed.emit,
+            failed=self.slip_failed.emit,
+            error=self._slip_error,
+            what="visitor slip",
+            logger=log,
+        )
         self._wrong_codes = 0
         self._paused_until = 0.0
         self.state = CheckInState.IDLE
@@ -226,7 +233,6 @@ class CheckInFlow(QObject):
         """A visitor was checked in (with a pass here, or as an approved walk-in): show the
         welcome and print the slip."""
         self.state = CheckInState.ADMITTED
-        self._last_visit = visit
         self.admitted.emit(self._visit_view(visit))
         self._print_slip(visit, valid_until)
 
@@ -238,8 +244,7 @@ class CheckInFlow(QObject):
 
     def reprint(self) -> None:
         """重新打印 the last slip of this visit (e.g. after paper was refilled)."""
-        if self._last_visit is not None and self._last_slip is not None:
-            self._send(self._last_slip, self._last_visit)
+        self._slips.reprint()
 
     def exit_scanned(self, text: str) -> None:
         """A slip's exit QR code was read."""
@@ -258,8 +263,7 @@ class CheckInFlow(QObject):
         """Forget everything about the visitor (end of visit, cancel)."""
         self._preview = None
         self._visit_id = ""
-        self._last_visit = None
-        self._last_slip = None
+        self._slips.forget()
         if not self.busy:
             self.state = CheckInState.IDLE
 
@@ -363,21 +367,7 @@ class CheckInFlow(QObject):
             self._paused_until = self._monotonic() + CODE_PAUSE_S
 
     def _print_slip(self, visit: Visit, valid_until: datetime | None) -> None:
-        try:
-            slip = self._make_slip(visit, valid_until)
-        except Exception as exc:
-            log.error("visitor slip could not be laid out: %s", type(exc).__name__)
-            self.slip_failed.emit(self._slip_error(visit))
-            return
-        self._last_slip = slip
-        self._send(slip, visit)
-
-    def _send(self, slip: Receipt, visit: Visit) -> None:
-        def failed(exc: BaseException) -> None:
-            log.warning("visitor slip not printed: %s", type(exc).__name__)
-            self.slip_failed.emit(self._slip_error(visit))
-
-        self._tasks.run(lambda: self._print(slip), lambda _r: self.slip_printed.emit(), failed)
+        self._slips.print(visit, lambda: self._make_slip(visit, valid_until))
 
     @staticmethod
     def _slip_error(visit: Visit) -> KioskError:

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk import prompts
 from kiosk.errors import KioskError
+from kiosk.flows._slip_printing import SlipPrinter
 from kiosk.masking import mask_name
 from kiosk.session import VisitorSession
 from kiosk.tasks import Runner
@@ -73,7 +74,6 @@ class InviteFlow(QObject):
         self._platform = platform
         self._session = session
         self._tasks = tasks
-        self._print = print_slip
         self._make_slip = make_slip
         self._actor = actor
         self._tz = tz
@@ -87,7 +87,16 @@ class InviteFlow(QObject):
         self.visitor_name = ""
         self._request_id = ""
         self._busy = False
-        self._last: tuple[IssuedPass, Receipt] | None = None
+        self._slips: SlipPrinter[IssuedPass] = SlipPrinter(
+            tasks,
+            print_slip,
+            printed=self.printed.emit,
+            failed=self.print_failed.emit,
+            error=self._print_error,
+            what="invitation slip",
+            what_unprinted="invitation",
+            logger=log,
+        )
         # Answers that arrive after a reset belong to a visit that is over.
         self._generation = 0
         # The draft is the identified resident's: another resident starts afresh. (Bound
@@ -169,8 +178,7 @@ class InviteFlow(QObject):
         self._tasks.run(lambda: self._platform().issue_pass(request, actor=actor), done, failed)
 
     def reprint(self) -> None:
-        if self._last is not None:
-            self._send(*self._last)
+        self._slips.reprint()
 
     def reset(self) -> None:
         """Forget the draft and the last slip (end of visit, another resident, 完成)."""
@@ -179,27 +187,13 @@ class InviteFlow(QObject):
         self.valid_until = None
         self.visitor_name = ""
         self._request_id = ""
-        self._last = None
+        self._slips.forget()
 
     def _on_session_changed(self, _arg: object) -> None:
         self.reset()
 
     def _print_slip(self, issued: IssuedPass) -> None:
-        try:
-            slip = self._make_slip(issued)
-        except Exception as exc:
-            log.error("invitation slip could not be laid out: %s", type(exc).__name__)
-            self.print_failed.emit(self._print_error(issued))
-            return
-        self._last = (issued, slip)
-        self._send(issued, slip)
-
-    def _send(self, issued: IssuedPass, slip: Receipt) -> None:
-        def failed(exc: BaseException) -> None:
-            log.warning("invitation not printed: %s", type(exc).__name__)
-            self.print_failed.emit(self._print_error(issued))
-
-        self._tasks.run(lambda: self._print(slip), lambda _r: self.printed.emit(), failed)
+        self._slips.print(issued, lambda: self._make_slip(issued))
 
     @staticmethod
     def _print_error(issued: IssuedPass) -> KioskError:

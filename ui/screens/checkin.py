@@ -10,7 +10,7 @@ the scan happened (a pass scanned on the home screen goes straight to the confir
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -19,7 +19,8 @@ from kiosk.prompts import QT_TRANSLATE_NOOP
 from kiosk.security.short_codes import is_valid_code
 from ui.context import ScreenContext
 from ui.registry import Feature, register_feature, register_screen
-from ui.screen import Screen, plain_label
+from ui.screen import Screen
+from ui.screens._visitor_common import centered_label, detail_card, set_role
 from ui.widgets.big_button import BigButton
 from ui.widgets.camera_view import CameraView
 from ui.widgets.code_entry import CodeEntry
@@ -46,12 +47,6 @@ WALKIN_START = "walkin_host"
 SCAN_SCREENS = frozenset({"attract", "home", CHECKIN, CHECKIN_CODE, CHECKIN_RESULT, CHECKOUT})
 
 
-def _row(layout: QGridLayout, row: int, caption: QLabel, value: QLabel) -> None:
-    value.setProperty("data_text", True)
-    layout.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    layout.addWidget(value, row, 1)
-
-
 @register_screen
 class CheckInScreen(Screen):
     screen_id = CHECKIN
@@ -64,10 +59,8 @@ class CheckInScreen(Screen):
         # buttons below the fold (large text, 长辈模式).
         self.camera.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.camera.setMinimumHeight(120)
-        self.instruction = plain_label(role="body")
-        self.instruction.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.status = plain_label(role="status-ok")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.instruction = centered_label("body")
+        self.status = centered_label("status-ok")
         self.type_code = BigButton(variant="primary", primary=True)
         self.type_code.setObjectName("typeCodeButton")
         self.leaving = BigButton(variant="secondary")
@@ -147,8 +140,7 @@ class _CodeScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.instruction = plain_label(role="body")
-        self.instruction.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.instruction = centered_label("body")
         self.entry = CodeEntry(validator=is_valid_code)
         self._root.addWidget(self.instruction)
         self._root.addWidget(self.entry, 1)
@@ -228,24 +220,13 @@ class CheckInConfirmScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.card = QFrame()
-        self.card.setProperty("surface", "card")
-        grid = QGridLayout(self.card)
-        self.visitor_caption = plain_label(role="body", wrap=False)
-        self.host_caption = plain_label(role="body", wrap=False)
-        self.until_caption = plain_label(role="body", wrap=False)
-        self.visitor = plain_label(role="heading")
-        self.visitor.setObjectName("confirmVisitor")
-        self.host = plain_label(role="heading")
-        self.host.setObjectName("confirmHost")
-        self.until = plain_label(role="heading")
-        self.until.setObjectName("confirmUntil")
-        _row(grid, 0, self.visitor_caption, self.visitor)
-        _row(grid, 1, self.host_caption, self.host)
-        _row(grid, 2, self.until_caption, self.until)
-        grid.setColumnStretch(1, 1)
-        self.status = plain_label(role="status-error")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.card, captions, values = detail_card(
+            ("confirmVisitor", "confirmHost", "confirmUntil"),
+            caption_align=Qt.AlignmentFlag.AlignTop,
+        )
+        self.visitor_caption, self.host_caption, self.until_caption = captions
+        self.visitor, self.host, self.until = values
+        self.status = centered_label("status-error")
         self.confirm = BigButton(variant="primary", primary=True)
         self.confirm.setObjectName("confirmCheckInButton")
         self.cancel = BigButton(variant="secondary")
@@ -332,17 +313,10 @@ class CheckInResultScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.headline = plain_label(role="heading")
-        self.headline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.message = plain_label(role="body")
-        self.message.setObjectName("resultMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.exit_code = plain_label(role="title")
-        self.exit_code.setObjectName("exitCode")
-        self.exit_code.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.exit_code.setProperty("data_text", True)
-        self.slip_status = plain_label(role="status-ok")
-        self.slip_status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.headline = centered_label("heading")
+        self.message = centered_label("body", "resultMessage")
+        self.exit_code = centered_label("title", "exitCode", data=True)
+        self.slip_status = centered_label("status-ok")
         self.reprint = BigButton(variant="secondary")
         self.reprint.setObjectName("reprintButton")
         self.type_code = BigButton(variant="secondary")
@@ -429,22 +403,14 @@ class CheckInResultScreen(Screen):
 
     def _on_printed(self) -> None:
         if self.kind == "admitted":
-            self.slip_status.setProperty("role", "status-ok")
+            set_role(self.slip_status, "status-ok")
             self.slip_status.setText(self.tr("Please take your slip."))
             self.reprint.setVisible(True)
-            self._restyle(self.slip_status)
 
     def _on_slip_failed(self, error: KioskError) -> None:
         if self.kind == "admitted":
             text = error.text()
-            self.slip_status.setProperty("role", "status-error")
+            set_role(self.slip_status, "status-error")
             self.slip_status.setText(text)
             self.reprint.setVisible(True)
-            self._restyle(self.slip_status)
             self.ctx.voice.say(text, owner=self, auto=True)
-
-    @staticmethod
-    def _restyle(label: QLabel) -> None:
-        style = label.style()
-        style.unpolish(label)
-        style.polish(label)

@@ -23,7 +23,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -34,7 +34,14 @@ from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
 from ui.context import ScreenContext
 from ui.registry import Feature, register_feature, register_screen
 from ui.screen import Screen, plain_label
-from ui.screens.walkin import ActionRow, mark_data
+from ui.screens._visitor_common import (
+    ActionRow,
+    VisitorStep,
+    centered_label,
+    detail_card,
+    mark_data,
+    set_role,
+)
 from ui.widgets.choice_list import ChoiceButton
 from ui.widgets.surname_grid import SurnameGrid
 from ui.widgets.time_window_picker import DEFAULT_WINDOWS, TimeWindow, TimeWindowPicker
@@ -73,44 +80,14 @@ INVITE_ISSUING: Final = Prompt(
 )
 
 
-def _restyle(label: QLabel) -> None:
-    style = label.style()
-    style.unpolish(label)
-    style.polish(label)
+class _InviteStep(VisitorStep):
+    """A step of the invitation: for whose home, a message line, and 继续使用 (keep)."""
 
+    summary_name = "inviteSummary"
+    status_name = "inviteStatus"
 
-class _InviteStep(Screen):
-    """A step of the invitation: for whose home, a message line, and 继续使用 (keep).
-
-    Attributes:
-        summary: The resident's home and what was chosen before.
-        status: Errors (spoken too) and information.
-        keep: 继续使用“…”: what this step was given before.
-        action_row: The row holding ``keep`` (subclasses add their own buttons).
-    """
-
-    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self.summary = plain_label(role="body")
-        self.summary.setObjectName("inviteSummary")
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.summary.setProperty("data_text", True)
-        self.summary.hide()
-        self._root.addWidget(self.summary)
-        self.status = plain_label(role="status-error")
-        self.status.setObjectName("inviteStatus")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.status.setProperty("kiosk_status", True)
-        self.status.hide()
-        self.keep = ChoiceButton(variant="secondary")
-        self.keep.setObjectName("keepButton")
-        self.keep.hide()
-        self.keep.clicked.connect(self._on_keep)
-        self.action_row = ActionRow()
-        self.action_row.add(self.keep)
-
-    def kept_value(self) -> str:
-        return ""
+    def keep_text(self, value: str) -> str:
+        return QCoreApplication.translate("InviteStep", "Keep “{value}”").format(value=value)
 
     def summary_text(self) -> str:
         resident = self.ctx.session.resident
@@ -119,55 +96,6 @@ class _InviteStep(Screen):
         return QCoreApplication.translate("InviteStep", "Inviting to {household}").format(
             household=resident.household_label
         )
-
-    def _on_keep(self) -> None:
-        """Go on with what was given before."""
-
-    def retranslate_ui(self) -> None:
-        super().retranslate_ui()
-        self.refresh()
-
-    def refresh(self) -> None:
-        text = self.summary_text()
-        self.summary.setText(text)
-        self.summary.setVisible(bool(text))
-        kept = self.kept_value()
-        if kept:
-            self.keep.setText(
-                QCoreApplication.translate("InviteStep", "Keep “{value}”").format(value=kept)
-            )
-        self.keep.setVisible(bool(kept))
-
-    def on_enter(self, **params: object) -> None:
-        self.set_status("")
-        self.refresh()
-
-    def on_leave(self) -> None:
-        self.set_status("")
-
-    def clear_personal_data(self) -> None:
-        self.set_status("")
-        self.summary.clear()
-        self.summary.hide()
-        self.keep.setText("")
-        self.keep.hide()
-        super().clear_personal_data()
-
-    def apply_metrics(self, gap: int) -> None:
-        super().apply_metrics(gap)
-        self.action_row.set_spacing(gap * 3)
-
-    def set_status(self, text: str, *, error: bool = True) -> None:
-        role = "status-error" if error else "status-ok"
-        if self.status.property("role") != role:
-            self.status.setProperty("role", role)
-            _restyle(self.status)
-        self.status.setText(text)
-        self.status.setVisible(bool(text))
-
-    def say(self, text: str) -> None:
-        if text and self.ctx.navigator.current is self:
-            self.ctx.voice.say(text, owner=self, auto=True)
 
 
 @register_screen
@@ -267,9 +195,7 @@ class InviteNameScreen(_InviteStep):
         self.other_panel.setObjectName("otherSurnamePanel")
         panel = QVBoxLayout(self.other_panel)
         panel.setContentsMargins(0, 0, 0, 0)
-        self.other_message = plain_label(role="heading")
-        self.other_message.setObjectName("otherSurnameMessage")
-        self.other_message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.other_message = centered_label("heading", "otherSurnameMessage")
         self.back_to_list = ChoiceButton(variant="secondary")
         self.back_to_list.setObjectName("backToSurnames")
         self.other_actions = ActionRow()
@@ -373,12 +299,6 @@ class InviteNameScreen(_InviteStep):
         self.ctx.navigator.go(INVITE_CONFIRM)
 
 
-def _row(layout: QGridLayout, row: int, caption: QLabel, value: QLabel) -> None:
-    value.setProperty("data_text", True)
-    layout.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    layout.addWidget(value, row, 1)
-
-
 @register_screen
 class InviteConfirmScreen(_InviteStep):
     """What the invitation will say: visitor (masked), home, time; 打印邀请函."""
@@ -388,22 +308,12 @@ class InviteConfirmScreen(_InviteStep):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.card = QFrame()
-        self.card.setProperty("surface", "card")
-        grid = QGridLayout(self.card)
-        self.visitor_caption = plain_label(role="body", wrap=False)
-        self.home_caption = plain_label(role="body", wrap=False)
-        self.when_caption = plain_label(role="body", wrap=False)
-        self.visitor = plain_label(role="heading")
-        self.visitor.setObjectName("inviteVisitor")
-        self.home = plain_label(role="heading")
-        self.home.setObjectName("inviteHome")
-        self.when = plain_label(role="heading")
-        self.when.setObjectName("inviteWhen")
-        _row(grid, 0, self.visitor_caption, self.visitor)
-        _row(grid, 1, self.home_caption, self.home)
-        _row(grid, 2, self.when_caption, self.when)
-        grid.setColumnStretch(1, 1)
+        self.card, captions, values = detail_card(
+            ("inviteVisitor", "inviteHome", "inviteWhen"),
+            caption_align=Qt.AlignmentFlag.AlignVCenter,
+        )
+        self.visitor_caption, self.home_caption, self.when_caption = captions
+        self.visitor, self.home, self.when = values
         self.change_time = ChoiceButton(variant="secondary")
         self.change_time.setObjectName("changeTimeButton")
         self.change_name = ChoiceButton(variant="secondary")
@@ -494,12 +404,8 @@ class InviteConfirmScreen(_InviteStep):
         self.ctx.navigator.go(INVITE_DONE, view=view)
 
     def _on_failed(self, error: KioskError) -> None:
-        if self.ctx.navigator.current is not self:
-            return
-        text = error.text()
-        self.set_status(text)
-        self.print_button.setEnabled(self.ready())
-        self.ctx.voice.say(text, owner=self, auto=True)
+        if self.show_failure(error):
+            self.print_button.setEnabled(self.ready())
 
 
 @register_screen
@@ -512,23 +418,11 @@ class InviteDoneScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.headline = plain_label(role="heading")
-        self.headline.setObjectName("inviteDoneHeadline")
-        self.headline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.headline.setProperty("data_text", True)
-        self.message = plain_label(role="body")
-        self.message.setObjectName("inviteDoneMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.code_caption = plain_label(role="body")
-        self.code_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.code = plain_label(role="title", wrap=False)
-        self.code.setObjectName("inviteCode")
-        self.code.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.code.setProperty("data_text", True)
-        self.slip_status = plain_label(role="status-ok")
-        self.slip_status.setObjectName("inviteSlipStatus")
-        self.slip_status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.slip_status.setProperty("kiosk_status", True)
+        self.headline = centered_label("heading", "inviteDoneHeadline", data=True)
+        self.message = centered_label("body", "inviteDoneMessage")
+        self.code_caption = centered_label("body")
+        self.code = centered_label("title", "inviteCode", data=True, wrap=False)
+        self.slip_status = centered_label("status-ok", "inviteSlipStatus", status=True)
         self.reprint = ChoiceButton(variant="secondary")
         self.reprint.setObjectName("reprintInvitationButton")
         self.done = ChoiceButton(variant="primary", primary=True)
@@ -606,9 +500,7 @@ class InviteDoneScreen(Screen):
             role, text = "status-ok", self.tr("Please take the invitation.")
         else:
             role, text = "status-ok", self.tr("Printing the invitation…")
-        if self.slip_status.property("role") != role:
-            self.slip_status.setProperty("role", role)
-            _restyle(self.slip_status)
+        set_role(self.slip_status, role)
         self.slip_status.setText(text)
         self.slip_status.show()
         self.reprint.setVisible(self._printed or self._slip is not None)

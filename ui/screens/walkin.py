@@ -27,10 +27,8 @@ from __future__ import annotations
 import time
 from typing import ClassVar, Protocol
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -40,9 +38,10 @@ from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
 from ui import navigator as nav
 from ui.context import ScreenContext
 from ui.registry import register_screen
-from ui.screen import Screen, plain_label
+from ui.screen import Screen
+from ui.screens._visitor_common import ActionRow, VisitorStep, centered_label, mark_data
 from ui.widgets.camera_view import CameraView
-from ui.widgets.choice_list import ChoiceButton, ChoiceList, ChoicePages
+from ui.widgets.choice_list import ChoiceButton, ChoiceList
 from ui.widgets.household_picker import HouseholdOption, HouseholdPicker
 from ui.widgets.phone_entry import PhoneEntry
 from ui.widgets.surname_grid import SurnameGrid
@@ -114,178 +113,26 @@ class _Home(Protocol):
     label: str
 
 
-def mark_data(pages: ChoicePages, is_data: bool) -> None:
-    """Tag the choice buttons as showing data (a surname, a building's name: the same in every
-    language) or interface text (2单元 / Unit 2), for the translation checks."""
-    for button in pages.buttons:
-        button.setProperty("data_text", is_data)
-
-
-def _restyle(label: QLabel) -> None:
-    style = label.style()
-    style.unpolish(label)
-    style.polish(label)
-
-
-class ActionRow(QWidget):
-    """A screen's buttons sharing the width: side by side while they fit, else as many to a
-    row as fit (every column as wide as the widest label), so no label is ever squeezed
-    (item 9).
-
-    Buttons shown or hidden later are placed again by themselves.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._buttons: list[QWidget] = []
-        self._shape: tuple[tuple[int, ...], int] = ((), 0)
-        self._pending = False
-        # Only the height comes from the buttons: the width is what the screen gives, and
-        # the buttons are placed again in it (an explicit minimum width stops the grid from
-        # forcing its one-row width on the screen).
-        self.setMinimumWidth(1)
-
-    def add(self, *buttons: QWidget) -> None:
-        for button in buttons:
-            self.insert(len(self._buttons), button)
-
-    def insert(self, index: int, button: QWidget) -> None:
-        # A child first: a widget without a parent counts as hidden until it is shown; one
-        # hidden explicitly stays hidden.
-        button.setParent(self)
-        self._buttons.insert(index, button)
-        button.installEventFilter(self)
-        self._shape = ((), 0)
-        self.arrange()
-
-    def set_spacing(self, px: int) -> None:
-        self._grid.setSpacing(px)
-        self._shape = ((), 0)
-        self.arrange()
-
-    def columns(self) -> int:
-        return self._shape[1]
-
-    def arrange(self) -> None:
-        self._pending = False
-        # A button deleted with its screen (the end of the kiosk) is dropped.
-        self._buttons = [b for b in self._buttons if shiboken6.isValid(b)]
-        visible = [b for b in self._buttons if not b.isHidden()]
-        gap = max(0, self._grid.spacing())
-        width = self.width() if self.width() > 1 else None
-        widest = max((b.sizeHint().width() for b in visible), default=0)
-        columns = max(1, len(visible))
-        if width is not None:
-            while columns > 1 and widest * columns + gap * (columns - 1) > width:
-                columns -= 1
-        shape = (tuple(id(b) for b in visible), columns)
-        if shape == self._shape:
-            return
-        self._shape = shape
-        for button in self._buttons:
-            self._grid.removeWidget(button)
-        for i, button in enumerate(visible):
-            self._grid.addWidget(button, i // columns, i % columns)
-        for c in range(max(columns, self._grid.columnCount())):
-            self._grid.setColumnStretch(c, 1 if c < columns else 0)
-        self.updateGeometry()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.arrange()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if (
-            kind
-            in (
-                QEvent.Type.ShowToParent,
-                QEvent.Type.HideToParent,
-                QEvent.Type.FontChange,
-                QEvent.Type.StyleChange,
-            )
-            and not self._pending
-        ):
-            self._pending = True
-            self._shape = ((), 0)
-            # With this row as the context: no call once it is gone.
-            QTimer.singleShot(0, self, self.arrange)
-        return False
-
-
-class _WalkInStep(Screen):
-    """A step of the walk-in: the draft so far, a message line, and 继续使用 (keep what was
-    given before).
+class _WalkInStep(VisitorStep):
+    """A step of the walk-in: the draft so far ("拜访 3栋2单元501 · 王先生"), a message line,
+    and 继续使用 (keep what was given before).
 
     Subclasses add their widgets, then ``status`` and ``action_row`` where they belong.
-
-    Attributes:
-        summary: What was entered on earlier steps ("拜访 3栋2单元501 · 王先生").
-        status: Errors (spoken too) and information for this step.
-        keep: 继续使用“…”: what this step was given before, to go on with it.
-        action_row: The row holding ``keep`` (subclasses add their own buttons).
     """
 
     #: What ``summary`` shows: any of "household", "name", "phone".
     summary_fields: ClassVar[tuple[str, ...]] = ()
+    summary_name = "walkinSummary"
+    status_name = "walkinStatus"
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.summary = plain_label(role="body")
-        self.summary.setObjectName("walkinSummary")
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.summary.setProperty("data_text", True)
-        self.summary.hide()
-        self._root.addWidget(self.summary)
-        self.status = plain_label(role="status-error")
-        self.status.setObjectName("walkinStatus")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.status.setProperty("kiosk_status", True)
-        self.status.hide()
-        self.keep = ChoiceButton(variant="secondary")
-        self.keep.setObjectName("keepButton")
-        self.keep.hide()
-        self.keep.clicked.connect(self._on_keep)
-        self.action_row = ActionRow()
-        self.action_row.add(self.keep)
         ctx.walkin.changed.connect(self._refresh)
         ctx.walkin.failed.connect(self._on_failed)
 
-    # ---------------------------------------------------------------- to override
-    def kept_value(self) -> str:
-        """What this step was given before, as shown ("" when nothing)."""
-        return ""
+    def keep_text(self, value: str) -> str:
+        return QCoreApplication.translate("WalkInStep", "Keep “{value}”").format(value=value)
 
-    def _on_keep(self) -> None:
-        """Go on with what was given before."""
-
-    # ---------------------------------------------------------------- Screen
-    def retranslate_ui(self) -> None:
-        super().retranslate_ui()
-        self._refresh()
-
-    def on_enter(self, **params: object) -> None:
-        self.set_status("")
-        self._refresh()
-
-    def on_leave(self) -> None:
-        self.set_status("")
-
-    def clear_personal_data(self) -> None:
-        self.set_status("")
-        self.summary.clear()
-        self.summary.hide()
-        self.keep.setText("")
-        self.keep.hide()
-        super().clear_personal_data()
-
-    def apply_metrics(self, gap: int) -> None:
-        super().apply_metrics(gap)
-        self.action_row.set_spacing(gap * 3)
-
-    # ---------------------------------------------------------------- helpers
     def summary_text(self) -> str:
         flow = self.ctx.walkin
         parts: list[str] = []
@@ -302,35 +149,10 @@ class _WalkInStep(Screen):
         return " · ".join(parts)
 
     def _refresh(self) -> None:
-        text = self.summary_text()
-        self.summary.setText(text)
-        self.summary.setVisible(bool(text))
-        kept = self.kept_value()
-        if kept:
-            self.keep.setText(
-                QCoreApplication.translate("WalkInStep", "Keep “{value}”").format(value=kept)
-            )
-        self.keep.setVisible(bool(kept))
-
-    def set_status(self, text: str, *, error: bool = True) -> None:
-        role = "status-error" if error else "status-ok"
-        if self.status.property("role") != role:
-            self.status.setProperty("role", role)
-            _restyle(self.status)
-        self.status.setText(text)
-        self.status.setVisible(bool(text))
-
-    def say(self, text: str) -> None:
-        """Speak ``text`` now if this screen is shown (voice mode only)."""
-        if text and self.ctx.navigator.current is self:
-            self.ctx.voice.say(text, owner=self, auto=True)
+        self.refresh()
 
     def _on_failed(self, error: KioskError) -> None:
-        if self.ctx.navigator.current is not self:
-            return
-        text = error.text()
-        self.set_status(text)
-        self.ctx.voice.say(text, owner=self, auto=True)
+        self.show_failure(error)
 
 
 @register_screen
@@ -447,9 +269,7 @@ class WalkInNameScreen(_WalkInStep):
         self.other_panel.setObjectName("otherSurnamePanel")
         panel = QVBoxLayout(self.other_panel)
         panel.setContentsMargins(0, 0, 0, 0)
-        self.other_message = plain_label(role="heading")
-        self.other_message.setObjectName("otherSurnameMessage")
-        self.other_message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.other_message = centered_label("heading", "otherSurnameMessage")
         self.back_to_list = ChoiceButton(variant="secondary")
         self.back_to_list.setObjectName("backToSurnames")
         self.full_name = ChoiceButton(variant="primary", primary=True)
@@ -669,9 +489,7 @@ class WalkInPhotoScreen(_WalkInStep):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.notice = plain_label(role="heading")
-        self.notice.setObjectName("photoNotice")
-        self.notice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.notice = centered_label("heading", "photoNotice")
         self.camera = CameraView(ctx.camera_frames)
         self.camera.setObjectName("photoCamera")
         # The picture takes the room that is left, never more (its size hint would push the
@@ -765,16 +583,9 @@ class WalkInWaitScreen(_WalkInStep):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.household = plain_label(role="title")
-        self.household.setObjectName("waitHousehold")
-        self.household.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.household.setProperty("data_text", True)
-        self.message = plain_label(role="heading")
-        self.message.setObjectName("waitMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.elapsed = plain_label(role="body")
-        self.elapsed.setObjectName("waitElapsed")
-        self.elapsed.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.household = centered_label("title", "waitHousehold", data=True)
+        self.message = centered_label("heading", "waitMessage")
+        self.elapsed = centered_label("body", "waitElapsed")
         self.cancel = ChoiceButton(variant="secondary")
         self.cancel.setObjectName("cancelWaitButton")
         self.approve = ChoiceButton(variant="primary", primary=True)
@@ -982,9 +793,7 @@ class WalkInResultScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.message = plain_label(role="heading")
-        self.message.setObjectName("walkinResultMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.message = centered_label("heading", "walkinResultMessage")
         self.done = ChoiceButton(variant="primary", primary=True)
         self.done.setObjectName("walkinResultDone")
         self._buttons = ActionRow()
