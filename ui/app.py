@@ -87,6 +87,17 @@ class Kiosk:
         """The station database (opens it if the background opening has not yet)."""
         return self.backend.services().database
 
+    def build_screens_soon(self) -> None:
+        """Build the screens ``build(defer_screens=True)`` left waiting, one per event-loop
+        turn after the first frame, so a touch never waits for more than one screen."""
+        navigator = self.ctx.navigator
+
+        def step() -> None:
+            if navigator.build_next():
+                QTimer.singleShot(0, step)
+
+        QTimer.singleShot(0, step)
+
     def open_backend_soon(self) -> None:
         """Open the store on a worker once the first frame is up."""
         QTimer.singleShot(0, lambda: self.runner.run(self.backend.open, None, _backend_failed))
@@ -148,6 +159,7 @@ def build(
     engine: SpeechEngine | None = None,
     runner: Runner | None = None,
     demo: bool = False,
+    defer_screens: bool = False,
 ) -> Kiosk:
     """Build the whole kiosk. A QApplication must exist.
 
@@ -234,7 +246,7 @@ def build(
     )
     window = KioskWindow(ctx, stack)
     load_all()
-    window.add_screens()
+    window.add_screens(defer=defer_screens)
     navigator.reset_to(nav.ATTRACT)
     _wire_devices(hub, session, volunteer, resident)
     _wire_scans(hub, navigator, session, checkin, volunteer, resident)
@@ -554,12 +566,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("community-kiosk")
     try:
-        kiosk = build(settings, demo=args.demo)
+        kiosk = build(settings, demo=args.demo, defer_screens=True)
     except TranslationMissingError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
     window = kiosk.window
     kiosk.open_backend_soon()
+    kiosk.build_screens_soon()
     panel: list[QWidget] = []
 
     def show_panel() -> None:

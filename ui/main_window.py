@@ -8,6 +8,7 @@ wipe.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -52,6 +53,10 @@ _BLOCKED_KEYS = {
 }
 
 
+#: Screens built before the first frame even when the rest wait (see ``add_screens``).
+EAGER_SCREENS = frozenset({nav.ATTRACT, nav.HOME, "checkin", "volunteer_pin"})
+
+
 class KioskWindow(QWidget):
     """The one top-level window.
 
@@ -88,13 +93,25 @@ class KioskWindow(QWidget):
         self.message_overlay = MessageOverlay(self)
 
         self._wire()
+        self._style_sheet = ""
         self.apply_theme()
 
     # ---------------------------------------------------------------- building
-    def add_screens(self) -> None:
+    def add_screens(self, *, defer: bool = False) -> None:
+        """Build every registered screen; with ``defer``, only those a visitor may see at
+        once (attract, home, check-in, whose flow moves to its screens from anywhere) and
+        register the rest to be built after the first frame, one per event-loop turn
+        (``Kiosk.build_screens_soon``)."""
         for cls in SCREENS.values():
-            self.navigator.add(cls(self.ctx))
+            if defer and cls.screen_id not in EAGER_SCREENS:
+                self.navigator.add_later(cls.screen_id, partial(cls, self.ctx))
+            else:
+                self.navigator.add(cls(self.ctx))
+        self.navigator.screen_built.connect(self._on_screen_built)
         self.apply_theme()
+
+    def _on_screen_built(self, screen: Screen) -> None:
+        screen.apply_metrics(self.ctx.theme.gap_px())
 
     def _wire(self) -> None:
         c = self.ctx
@@ -131,7 +148,13 @@ class KioskWindow(QWidget):
     def apply_theme(self) -> None:
         c = self.ctx
         c.theme.set_mode(elderly=c.session.elderly, text_scale=c.session.text_scale)
-        self.setStyleSheet(c.theme.style_sheet())
+        sheet = c.theme.style_sheet()
+        # Re-applying the same sheet re-polishes every widget of every screen (tens of ms
+        # each time, at start-up three times): only a changed mode or text step needs it.
+        # Widgets added later pick the window's sheet up when they are first polished.
+        if sheet != self._style_sheet:
+            self._style_sheet = sheet
+            self.setStyleSheet(sheet)
         gap, target = c.theme.gap_px(), c.theme.target_px()
         self.top_bar.apply_metrics(gap, target)
         self.bottom_bar.apply_metrics(gap)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
@@ -26,20 +27,46 @@ class Navigator(QObject):
 
     screen_will_change = Signal(object, object)
     screen_did_change = Signal(object, object)
+    screen_built = Signal(object)
 
     def __init__(self, stack: QStackedWidget, voice: VoiceService) -> None:
         super().__init__(stack)
         self._stack = stack
         self._voice = voice
         self._screens: dict[str, Screen] = {}
+        self._pending: dict[str, Callable[[], Screen]] = {}
         self._history: list[str] = []
 
     def add(self, screen: Screen) -> None:
+        self._pending.pop(screen.screen_id, None)
         self._screens[screen.screen_id] = screen
         self._stack.addWidget(screen)
 
+    def add_later(self, screen_id: str, factory: Callable[[], Screen]) -> None:
+        """Register a screen that is built by :meth:`build_pending` (after the first frame),
+        or at once when something asks for it first."""
+        self._pending[screen_id] = factory
+
+    def build_pending(self) -> None:
+        while self.build_next():
+            pass
+
+    def build_next(self) -> bool:
+        """Build one waiting screen; False when none is left."""
+        for screen_id in self._pending:
+            self.screen(screen_id)
+            return True
+        return False
+
     def screen(self, screen_id: str) -> Screen:
-        return self._screens[screen_id]
+        found = self._screens.get(screen_id)
+        if found is None and screen_id in self._pending:
+            found = self._pending.pop(screen_id)()
+            self.add(found)
+            self.screen_built.emit(found)
+        if found is None:
+            raise KeyError(screen_id)
+        return found
 
     def screens(self) -> list[Screen]:
         return list(self._screens.values())
@@ -78,7 +105,7 @@ class Navigator(QObject):
         self._voice.say(_join(screen.spoken_intro()), owner=screen, auto=auto)
 
     def _switch(self, screen_id: str, params: dict[str, object]) -> None:
-        new = self._screens[screen_id]
+        new = self.screen(screen_id)
         old = self.current
         if old is not None:
             old.on_leave()

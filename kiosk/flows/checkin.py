@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,11 @@ if TYPE_CHECKING:
     from kiosk.services.visitors import PassPreview, VisitorService
 
 log = logging.getLogger(__name__)
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
+
 
 CODE_PAUSE_S = 60
 
@@ -165,11 +171,9 @@ class CheckInFlow(QObject):
         self._tz = tz
         self._wrong_limit = wrong_code_limit
         self._monotonic = monotonic
-        if new_id is None:
-            from kiosk.platform.api import new_id as _new_id
-
-            new_id = _new_id
-        self._new_id = new_id
+        # A UUID4 string, as kiosk.platform.api.new_id makes (not imported here: that
+        # module stays off the start-up path).
+        self._new_id = new_id if new_id is not None else _uuid4
         self._preview: PassPreview | None = None
         self._visit_id = ""
         self._slips: SlipPrinter[Visit] = SlipPrinter(

@@ -12,6 +12,7 @@ answer prints the same pass, never two.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from kiosk.platform.api import Actor, IssuedPass, Platform
 
 log = logging.getLogger(__name__)
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +82,9 @@ class InviteFlow(QObject):
         self._make_slip = make_slip
         self._actor = actor
         self._tz = tz
-        if new_id is None:
-            from kiosk.platform.api import new_id as _new_id
-
-            new_id = _new_id
-        self._new_id = new_id
+        # A UUID4 string, as kiosk.platform.api.new_id makes (not imported here: that
+        # module stays off the start-up path).
+        self._new_id = new_id if new_id is not None else _uuid4
         self.valid_from: datetime | None = None
         self.valid_until: datetime | None = None
         self.visitor_name = ""

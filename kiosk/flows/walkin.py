@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -46,6 +47,11 @@ if TYPE_CHECKING:
     from kiosk.platform.api import Actor, ApprovalTicket, Platform, Visit
 
 log = logging.getLogger(__name__)
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
+
 
 POLL_S = 3.0
 
@@ -161,11 +167,9 @@ class WalkInFlow(QObject):
         self._tasks = tasks
         self._checkin = checkin
         self._actor = actor
-        if new_id is None:
-            from kiosk.platform.api import new_id as _new_id
-
-            new_id = _new_id
-        self._new_id = new_id
+        # A UUID4 string, as kiosk.platform.api.new_id makes (not imported here: that
+        # module stays off the start-up path).
+        self._new_id = new_id if new_id is not None else _uuid4
         self._timer = QTimer(self)
         self._timer.setInterval(round(poll_s * 1000))
         self._timer.timeout.connect(self.poll)
