@@ -135,8 +135,9 @@ def test_a_full_name_is_masked_on_the_slip(kiosk: Kiosk) -> None:
     assert "王小明" not in " ".join(_screen_texts(kiosk))
 
 
-def test_host_refuses_kindly(kiosk: Kiosk) -> None:
-    _enter_mode(kiosk, "elderly")
+@pytest.mark.parametrize("mode", ["standard", "elderly", "assisted"])
+def test_host_refuses_kindly(kiosk: Kiosk, mode: str) -> None:
+    _enter_mode(kiosk, mode)
     h.walk_in_to_wait(kiosk, surname="李", title=1)
     host = Actor.resident(h.resident_of(kiosk, "3", "2", "501"))
     kiosk.backend.services().platform.decide_approval(_approval_id(kiosk), False, actor=host)
@@ -144,7 +145,8 @@ def test_host_refuses_kindly(kiosk: Kiosk) -> None:
     result = h.current(kiosk)
     assert isinstance(result, WalkInResultScreen)
     assert result.message.text() == prompts.WALKIN_REFUSED.text()
-    assert prompts.WALKIN_REFUSED.text() in " ".join(kiosk.ctx.voice.history[-2:])
+    if mode == "elderly":
+        assert prompts.WALKIN_REFUSED.text() in " ".join(kiosk.ctx.voice.history[-2:])
     h.tap(result.done)
     assert h.current(kiosk).screen_id == "home"
 
@@ -187,14 +189,16 @@ def test_volunteer_approves_a_home_without_a_phone_and_the_audit_names_them(
     assert "栋" not in event.detail
 
 
+@pytest.mark.parametrize("mode", ["standard", "elderly", "assisted"])
 def test_a_deny_listed_visitor_is_sent_to_the_desk_like_any_other_message(
-    kiosk: Kiosk,
+    kiosk: Kiosk, mode: str
 ) -> None:
-    _enter_mode(kiosk, "elderly")
+    _enter_mode(kiosk, mode)
     referred = h.walk_in_to_wait(kiosk, surname="赵", phone=DEMO_DENIED_PHONE)
     assert isinstance(referred, WalkInResultScreen)
     assert referred.message.text() == prompts.WALKIN_REFERRED.text()
-    assert prompts.WALKIN_REFERRED.text() in " ".join(kiosk.ctx.voice.history[-2:])
+    if mode == "elderly":
+        assert prompts.WALKIN_REFERRED.text() in " ".join(kiosk.ctx.voice.history[-2:])
     shown = _screen_texts(kiosk)
     spoken = " ".join(kiosk.ctx.voice.history)
     for word in ("名单", "拒绝", "deny", "list", "黑"):
@@ -217,8 +221,9 @@ def test_a_deny_listed_visitor_is_sent_to_the_desk_like_any_other_message(
     assert refused_texts == referred_texts
 
 
-def test_cancel_while_waiting_withdraws_the_request(kiosk: Kiosk) -> None:
-    kiosk.ctx.session.begin()
+@pytest.mark.parametrize("mode", ["standard", "elderly", "assisted"])
+def test_cancel_while_waiting_withdraws_the_request(kiosk: Kiosk, mode: str) -> None:
+    _enter_mode(kiosk, mode)
     wait = h.walk_in_to_wait(kiosk)
     assert isinstance(wait, WalkInWaitScreen)
     approval_id = _approval_id(kiosk)
