@@ -14,12 +14,13 @@ from typing import ClassVar
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import KioskError
 from ui.context import ScreenContext
 from ui.screen import Screen, plain_label
 from ui.widgets.choice_list import ChoiceButton, ChoicePages
+from ui.widgets.surname_grid import SurnameGrid
 
 
 def restyle(label: QLabel) -> None:
@@ -287,3 +288,72 @@ class VisitorStep(Screen):
         self.set_status(text)
         self.ctx.voice.say(text, owner=self, auto=True)
         return True
+
+
+class SurnameStep(VisitorStep):
+    """A name step with the surname grid (surname, then 先生/女士) and, in place of the grid
+    after 其他姓氏, a panel saying what to do instead with the way back to the grid.
+
+    Subclasses put ``grid`` and ``other_panel`` into their layout, set the texts, and
+    define ``_show_grid`` and the grid's reactions (``_on_chosen``, ``_on_other``,
+    ``_on_step``).
+    """
+
+    def _build_surname_step(self, *extra_actions: QWidget) -> None:
+        self.grid = SurnameGrid()
+        self.other_panel = QWidget()
+        self.other_panel.setObjectName("otherSurnamePanel")
+        panel = QVBoxLayout(self.other_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        self.other_message = centered_label("heading", "otherSurnameMessage")
+        self.back_to_list = ChoiceButton(variant="secondary")
+        self.back_to_list.setObjectName("backToSurnames")
+        self.other_actions = ActionRow()
+        self.other_actions.add(self.back_to_list, *extra_actions)
+        panel.addStretch(1)
+        panel.addWidget(self.other_message)
+        panel.addWidget(self.other_actions)
+        panel.addStretch(2)
+        self.other_panel.hide()
+        self._entering = False
+        self.grid.chosen.connect(self._on_chosen)
+        self.grid.other_requested.connect(self._on_other)
+        self.grid.step_changed.connect(self._on_step)
+        self.back_to_list.clicked.connect(self._show_grid)
+
+    def apply_metrics(self, gap: int) -> None:
+        super().apply_metrics(gap)
+        self.grid.apply_theme(self.ctx.theme)
+        mark_data(self.grid.pages, True)  # surnames: the same in every language
+        layout = self.other_panel.layout()
+        assert layout is not None
+        layout.setSpacing(gap * 3)
+        self.other_actions.set_spacing(gap * 3)
+
+    def on_enter(self, **params: object) -> None:
+        super().on_enter(**params)
+        self._entering = True
+        try:
+            self._show_grid()
+        finally:
+            self._entering = False
+
+    def on_leave(self) -> None:
+        super().on_leave()
+        self.grid.titles.set_items([])  # they name the visitor ("王先生")
+
+    def clear_personal_data(self) -> None:
+        self._show_grid()
+        super().clear_personal_data()
+
+    def _show_grid(self) -> None:
+        raise NotImplementedError
+
+    def _on_chosen(self, name: str) -> None:
+        raise NotImplementedError
+
+    def _on_other(self) -> None:
+        raise NotImplementedError
+
+    def _on_step(self, question: str) -> None:
+        raise NotImplementedError

@@ -23,7 +23,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -36,14 +36,13 @@ from ui.registry import Feature, register_feature, register_screen
 from ui.screen import Screen, plain_label
 from ui.screens._visitor_common import (
     ActionRow,
+    SurnameStep,
     VisitorStep,
     centered_label,
     detail_card,
-    mark_data,
     set_role,
 )
 from ui.widgets.choice_list import ChoiceButton
-from ui.widgets.surname_grid import SurnameGrid
 from ui.widgets.time_window_picker import DEFAULT_WINDOWS, TimeWindow, TimeWindowPicker
 
 INVITE_WHEN = "invite_when"
@@ -175,7 +174,7 @@ class InviteWhenScreen(_InviteStep):
 
 
 @register_screen
-class InviteNameScreen(_InviteStep):
+class InviteNameScreen(SurnameStep, _InviteStep):
     """The visitor's surname, then 先生/女士: how the pass names them."""
 
     screen_id = INVITE_NAME
@@ -185,37 +184,18 @@ class InviteNameScreen(_InviteStep):
         super().__init__(ctx, parent)
         self.question = plain_label(role="heading")
         self.question.setObjectName("inviteNameQuestion")
-        self.grid = SurnameGrid()
+        # 其他姓氏: what to do instead, in place of the grid, with the way back to it.
+        self._build_surname_step()
         # The grid asks "your surname"; here it is the visitor's, so the screen asks. The
         # header then holds only 返回上一步 and the surname chosen: shown on the title step.
         self.grid.header.prompt.hide()
         self.grid.header.hide()
-        # 其他姓氏: what to do instead, in place of the grid, with the way back to it.
-        self.other_panel = QWidget()
-        self.other_panel.setObjectName("otherSurnamePanel")
-        panel = QVBoxLayout(self.other_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        self.other_message = centered_label("heading", "otherSurnameMessage")
-        self.back_to_list = ChoiceButton(variant="secondary")
-        self.back_to_list.setObjectName("backToSurnames")
-        self.other_actions = ActionRow()
-        self.other_actions.add(self.back_to_list)
-        panel.addStretch(1)
-        panel.addWidget(self.other_message)
-        panel.addWidget(self.other_actions)
-        panel.addStretch(2)
-        self.other_panel.hide()
         self._root.addWidget(self.question)
         self._root.addWidget(self.grid)
         self._root.addWidget(self.other_panel, 1)
         self._root.addWidget(self.status)
         self._root.addStretch(1)
         self._root.addWidget(self.action_row)
-        self._entering = False
-        self.grid.chosen.connect(self._on_chosen)
-        self.grid.other_requested.connect(self._on_other)
-        self.grid.step_changed.connect(self._on_step)
-        self.back_to_list.clicked.connect(self._show_grid)
         self.retranslate_ui()
 
     def title(self) -> str:
@@ -237,34 +217,9 @@ class InviteNameScreen(_InviteStep):
         self.other_message.setText(INVITE_OTHER_SURNAME.text())
         self.back_to_list.setText(self.tr("Back to the surnames"))
 
-    def apply_metrics(self, gap: int) -> None:
-        super().apply_metrics(gap)
-        self.grid.apply_theme(self.ctx.theme)
-        mark_data(self.grid.pages, True)  # surnames: the same in every language
-        layout = self.other_panel.layout()
-        assert layout is not None
-        layout.setSpacing(gap * 3)
-        self.other_actions.set_spacing(gap * 3)
-
     def kept_value(self) -> str:
         name = self.ctx.invite.visitor_name
         return mask_name(name)
-
-    def on_enter(self, **params: object) -> None:
-        super().on_enter(**params)
-        self._entering = True
-        try:
-            self._show_grid()
-        finally:
-            self._entering = False
-
-    def on_leave(self) -> None:
-        super().on_leave()
-        self.grid.titles.set_items([])  # they name the visitor ("王先生")
-
-    def clear_personal_data(self) -> None:
-        self._show_grid()
-        super().clear_personal_data()
 
     def _show_grid(self) -> None:
         self.other_panel.hide()

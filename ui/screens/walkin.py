@@ -28,7 +28,7 @@ import time
 from typing import ClassVar, Protocol
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk import prompts
 from kiosk.errors import KioskError
@@ -37,14 +37,19 @@ from kiosk.masking import mask_phone
 from kiosk.prompts import QT_TRANSLATE_NOOP, Prompt
 from ui import navigator as nav
 from ui.context import ScreenContext
-from ui.registry import register_screen
+from ui.registry import SCREENS, register_screen
 from ui.screen import Screen
-from ui.screens._visitor_common import ActionRow, VisitorStep, centered_label, mark_data
+from ui.screens._visitor_common import (
+    ActionRow,
+    SurnameStep,
+    VisitorStep,
+    centered_label,
+    mark_data,
+)
 from ui.widgets.camera_view import CameraView
 from ui.widgets.choice_list import ChoiceButton, ChoiceList
 from ui.widgets.household_picker import HouseholdOption, HouseholdPicker
 from ui.widgets.phone_entry import PhoneEntry
-from ui.widgets.surname_grid import SurnameGrid
 
 WALKIN_HOST = "walkin_host"
 WALKIN_NAME = "walkin_name"
@@ -251,7 +256,7 @@ class WalkInHostScreen(_WalkInStep):
 
 
 @register_screen
-class WalkInNameScreen(_WalkInStep):
+class WalkInNameScreen(SurnameStep, _WalkInStep):
     """How should we address the visitor? Surname, then 先生/女士 (no typing).
 
     其他姓氏 replaces the grid with what to do instead: call a volunteer, or type the full
@@ -264,33 +269,14 @@ class WalkInNameScreen(_WalkInStep):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.grid = SurnameGrid()
-        self.other_panel = QWidget()
-        self.other_panel.setObjectName("otherSurnamePanel")
-        panel = QVBoxLayout(self.other_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        self.other_message = centered_label("heading", "otherSurnameMessage")
-        self.back_to_list = ChoiceButton(variant="secondary")
-        self.back_to_list.setObjectName("backToSurnames")
         self.full_name = ChoiceButton(variant="primary", primary=True)
         self.full_name.setObjectName("fullNameButton")
-        self.other_actions = ActionRow()
-        self.other_actions.add(self.back_to_list, self.full_name)
-        panel.addStretch(1)
-        panel.addWidget(self.other_message)
-        panel.addWidget(self.other_actions)
-        panel.addStretch(2)
-        self.other_panel.hide()
+        self._build_surname_step(self.full_name)
         self._root.addWidget(self.grid)
         self._root.addWidget(self.other_panel, 1)
         self._root.addWidget(self.status)
         self._root.addStretch(1)
         self._root.addWidget(self.action_row)
-        self._entering = False
-        self.grid.chosen.connect(self._on_chosen)
-        self.grid.other_requested.connect(self._on_other)
-        self.grid.step_changed.connect(self._on_step)
-        self.back_to_list.clicked.connect(self._show_grid)
         self.full_name.clicked.connect(lambda: ctx.navigator.go(WALKIN_FULLNAME))
         self.retranslate_ui()
 
@@ -303,37 +289,13 @@ class WalkInNameScreen(_WalkInStep):
         self.back_to_list.setText(self.tr("Back to the surnames"))
         self.other_message.setText(self.other_text())
 
-    def apply_metrics(self, gap: int) -> None:
-        super().apply_metrics(gap)
-        self.grid.apply_theme(self.ctx.theme)
-        mark_data(self.grid.pages, True)  # surnames: the same in every language
-        layout = self.other_panel.layout()
-        assert layout is not None
-        layout.setSpacing(gap * 3)
-        self.other_actions.set_spacing(gap * 3)
-
     def kept_value(self) -> str:
         return self.ctx.walkin.shown_name()
 
-    def on_enter(self, **params: object) -> None:
-        super().on_enter(**params)
-        self._entering = True
-        try:
-            self._show_grid()
-        finally:
-            self._entering = False
-
-    def on_leave(self) -> None:
-        super().on_leave()
-        self.grid.titles.set_items([])  # they name the visitor ("王先生")
-
-    def clear_personal_data(self) -> None:
-        self._show_grid()
-        super().clear_personal_data()
-
     def full_name_available(self) -> bool:
-        """Whether the full-name keyboard screen exists in this build."""
-        return any(s.screen_id == WALKIN_FULLNAME for s in self.ctx.navigator.screens())
+        """Whether the full-name keyboard screen exists in this build (registered: it may
+        not be built yet when screens are built after the first frame)."""
+        return WALKIN_FULLNAME in SCREENS
 
     def other_text(self) -> str:
         """What to do when the surname is not offered: type it, or call a volunteer."""
